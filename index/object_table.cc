@@ -1,0 +1,86 @@
+#include "index/object_table.h"
+
+#include <string>
+
+#include "store/core/coding.h"
+
+namespace talaria::index {
+
+using core::Result;
+using core::Status;
+
+namespace {
+
+constexpr size_t kEntrySize = 76;
+
+std::string Encode(const ObjectEntry& e) {
+  std::string v;
+  v.reserve(kEntrySize);
+  core::PutFixed64(&v, e.pack);
+  core::PutFixed64(&v, e.offset);
+  core::PutFixed64(&v, e.record_len);
+  v.push_back(static_cast<char>(e.kind));
+  v.push_back(static_cast<char>(e.codec));
+  v.push_back(static_cast<char>(e.depth));
+  v.push_back('\0');
+  core::PutFixed64(&v, e.raw_len);
+  core::PutFixed64(&v, e.stored_len);
+  v.append(e.base.view());
+  return v;
+}
+
+Result<ObjectEntry> Decode(std::string_view v) {
+  if (v.size() != kEntrySize) {
+    return core::Corruption("index object entry of " + std::to_string(v.size()) + " bytes");
+  }
+  const char* p = v.data();
+  ObjectEntry e;
+  e.pack = core::DecodeFixed64(p);
+  e.offset = core::DecodeFixed64(p + 8);
+  e.record_len = core::DecodeFixed64(p + 16);
+  e.kind = static_cast<uint8_t>(p[24]);
+  e.codec = static_cast<uint8_t>(p[25]);
+  e.depth = static_cast<uint8_t>(p[26]);
+  e.raw_len = core::DecodeFixed64(p + 28);
+  e.stored_len = core::DecodeFixed64(p + 36);
+  e.base = core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(p + 44));
+  return e;
+}
+
+}  // namespace
+
+Result<std::optional<ObjectEntry>> ObjectTable::Get(const Txn& txn,
+                                                    const core::ObjectId& id) const {
+  TALARIA_ASSIGN_OR_RETURN(auto v, txn.Get(dbi_, id.view()));
+  if (!v) return std::optional<ObjectEntry>();
+  TALARIA_ASSIGN_OR_RETURN(ObjectEntry e, Decode(*v));
+  return std::optional<ObjectEntry>(e);
+}
+
+Status ObjectTable::Put(WriteTxn& txn, const core::ObjectId& id, const ObjectEntry& e) const {
+  return txn.Put(dbi_, id.view(), Encode(e));
+}
+
+Status ObjectTable::Delete(WriteTxn& txn, const core::ObjectId& id) const {
+  return txn.Delete(dbi_, id.view());
+}
+
+Status ObjectTable::ForEach(
+    const Txn& txn,
+    const std::function<Status(const core::ObjectId&, const ObjectEntry&)>& fn) const {
+  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(dbi_));
+  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.First());
+  while (entry) {
+    if (entry->first.size() != core::ObjectId::kSize) {
+      return core::Corruption("index object key of " + std::to_string(entry->first.size()) +
+                              " bytes");
+    }
+    auto id = core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(entry->first.data()));
+    TALARIA_ASSIGN_OR_RETURN(ObjectEntry e, Decode(entry->second));
+    TALARIA_RETURN_IF_ERROR(fn(id, e));
+    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
+  }
+  return core::OkStatus();
+}
+
+}  // namespace talaria::index

@@ -1,0 +1,50 @@
+#pragma once
+
+// The `objects` table: where each object lives and what it is.
+// Key: the 32 raw bytes of the ObjectId. Value: a fixed 76-byte encoding.
+// Thread-compatible (all state is in the transactions passed in).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "index/lmdb_txn.h"
+#include "store/core/object_id.h"
+#include "store/core/status.h"
+
+namespace talaria::index {
+
+struct ObjectEntry {
+  uint64_t pack = 0;        // pack number
+  uint64_t offset = 0;      // offset of the record header in the pack
+  uint64_t record_len = 0;  // record header + frame
+  uint8_t kind = 0;         // store::ObjectKind
+  uint8_t codec = 0;        // store::CodecType of the frame
+  uint8_t depth = 0;        // delta chain length: 0 = stored whole
+  uint64_t raw_len = 0;     // reconstructed size
+  uint64_t stored_len = 0;  // bytes the frame payload takes on disk
+  core::ObjectId base;      // zero unless stored as a delta
+
+  bool operator==(const ObjectEntry&) const = default;
+};
+
+class ObjectTable {
+ public:
+  explicit ObjectTable(MDB_dbi dbi) : dbi_(dbi) {}
+
+  core::Result<std::optional<ObjectEntry>> Get(const Txn& txn, const core::ObjectId& id) const;
+  core::Status Put(WriteTxn& txn, const core::ObjectId& id, const ObjectEntry& e) const;
+  // kNotFound if the id is absent.
+  core::Status Delete(WriteTxn& txn, const core::ObjectId& id) const;
+  // Calls fn for every object in id order; stops at and returns fn's first error.
+  core::Status ForEach(const Txn& txn,
+                       const std::function<core::Status(const core::ObjectId&,
+                                                        const ObjectEntry&)>& fn) const;
+  core::Result<size_t> Count(const Txn& txn) const { return txn.Count(dbi_); }
+  MDB_dbi dbi() const { return dbi_; }
+
+ private:
+  MDB_dbi dbi_;
+};
+
+}  // namespace talaria::index

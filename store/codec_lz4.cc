@@ -1,0 +1,39 @@
+#include <lz4.h>
+#include <lz4hc.h>
+
+#include <climits>
+
+#include "store/codec.h"
+
+namespace talaria::store {
+
+core::Result<std::string> Lz4Compress(int level, std::string_view raw) {
+  if (raw.size() > LZ4_MAX_INPUT_SIZE) {
+    return core::InvalidArgument("lz4 cannot compress objects over " +
+                                 std::to_string(LZ4_MAX_INPUT_SIZE) + " bytes; use zstd");
+  }
+  int src = static_cast<int>(raw.size());
+  std::string out(static_cast<size_t>(LZ4_compressBound(src)), '\0');
+  int cap = static_cast<int>(out.size());
+  int n = level == 0 ? LZ4_compress_default(raw.data(), out.data(), src, cap)
+                     : LZ4_compress_HC(raw.data(), out.data(), src, cap, level);
+  if (n <= 0 && src > 0) return core::IoError("lz4 compression failed");
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+core::Status Lz4Decompress(std::string_view stored, std::string* out) {
+  if (stored.size() > INT_MAX || out->size() > INT_MAX) {
+    return core::Corruption("lz4 payload larger than lz4 allows");
+  }
+  int n = LZ4_decompress_safe(stored.data(), out->data(), static_cast<int>(stored.size()),
+                              static_cast<int>(out->size()));
+  if (n < 0) return core::Corruption("lz4: malformed data");
+  if (static_cast<size_t>(n) != out->size()) {
+    return core::Corruption("lz4: decoded " + std::to_string(n) + " bytes, expected " +
+                            std::to_string(out->size()));
+  }
+  return core::OkStatus();
+}
+
+}  // namespace talaria::store

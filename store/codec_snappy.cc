@@ -1,0 +1,28 @@
+#include <snappy.h>
+
+#include "store/codec.h"
+
+namespace talaria::store {
+
+core::Result<std::string> SnappyCompress(std::string_view raw) {
+  std::string out;
+  snappy::Compress(raw.data(), raw.size(), &out);
+  return out;
+}
+
+core::Status SnappyDecompress(std::string_view stored, std::string* out) {
+  size_t len = 0;
+  if (!snappy::GetUncompressedLength(stored.data(), stored.size(), &len)) {
+    return core::Corruption("snappy: malformed length");
+  }
+  if (len != out->size()) {
+    return core::Corruption("snappy: payload holds " + std::to_string(len) + " bytes, expected " +
+                            std::to_string(out->size()));
+  }
+  if (!snappy::RawUncompress(stored.data(), stored.size(), out->data())) {
+    return core::Corruption("snappy: malformed data");
+  }
+  return core::OkStatus();
+}
+
+}  // namespace talaria::store

@@ -1,0 +1,48 @@
+#pragma once
+
+// Fixed-width little-endian encoding of integers into byte buffers, for
+// on-disk formats (docs/FORMAT.md) and index values. Thread-safe.
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace talaria::core {
+
+inline void EncodeFixed32(char* dst, uint32_t v) {
+  for (int i = 0; i < 4; ++i) dst[i] = static_cast<char>(v >> (8 * i));
+}
+inline void EncodeFixed64(char* dst, uint64_t v) {
+  for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>(v >> (8 * i));
+}
+inline uint32_t DecodeFixed32(const char* src) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(src[i])) << (8 * i);
+  return v;
+}
+inline uint64_t DecodeFixed64(const char* src) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(src[i])) << (8 * i);
+  return v;
+}
+inline void PutFixed32(std::string* dst, uint32_t v) {
+  char b[4];
+  EncodeFixed32(b, v);
+  dst->append(b, 4);
+}
+inline void PutFixed64(std::string* dst, uint64_t v) {
+  char b[8];
+  EncodeFixed64(b, v);
+  dst->append(b, 8);
+}
+// Big-endian 64-bit, for LMDB keys that must sort numerically.
+inline void EncodeBigEndian64(char* dst, uint64_t v) {
+  for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>(v >> (56 - 8 * i));
+}
+inline uint64_t DecodeBigEndian64(const char* src) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(src[i]);
+  return v;
+}
+
+}  // namespace talaria::core

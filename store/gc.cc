@@ -1,0 +1,186 @@
+#include "store/gc.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "store/core/checksum.h"
+#include "store/core/file_io.h"
+#include "store/frame.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+namespace {
+
+struct PackUsage {
+  uint64_t committed = 0;
+  uint64_t live_bytes = 0;
+  std::vector<ObjectInfo> live;
+};
+
+// Roots plus the delta bases they need, transitively.
+std::unordered_set<ObjectId> Mark(const std::unordered_map<ObjectId, ObjectInfo>& all,
+                                  const std::vector<ObjectId>& roots, GcResult* result) {
+  std::unordered_set<ObjectId> live;
+  std::vector<ObjectId> stack;
+  for (const ObjectId& r : roots) {
+    if (!all.count(r)) {
+      result->missing_roots.push_back(r);
+      continue;
+    }
+    stack.push_back(r);
+  }
+  while (!stack.empty()) {
+    ObjectId id = stack.back();
+    stack.pop_back();
+    if (!live.insert(id).second) continue;
+    const ObjectId& base = all.at(id).entry.base;
+    if (!base.IsZero() && all.count(base)) stack.push_back(base);
+  }
+  return live;
+}
+
+// Copies the live records of `pack` into the writer's pack and, in the same
+// index commit, moves their entries and forgets the old pack.
+Status Repack(ObjectStore& store, uint64_t pack, const PackUsage& usage, GcResult* result) {
+  std::vector<ObjectStore::Prepared> records;
+  for (const ObjectInfo& info : usage.live) {
+    TALARIA_ASSIGN_OR_RETURN(Record r, store.pack_reader().Read(info.entry.pack, info.entry.offset,
+                                                                info.entry.record_len));
+    TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(r.frame));
+    if (core::Checksum64(std::string_view(r.frame).substr(kFrameHeaderSize)) != fh.checksum) {
+      return core::Corruption("object " + info.id.Hex() + " in pack " + std::to_string(pack) +
+                              " is damaged; pack left in place");
+    }
+    records.push_back(ObjectStore::Prepared{r.header, std::move(r.frame)});
+  }
+  TALARIA_RETURN_IF_ERROR(store.WriteRecords(records, /*skip_existing=*/false,
+                                             [&](index::WriteTxn& txn) -> Status {
+                                               return store.index().packs().Delete(txn, pack);
+                                             }));
+  result->bytes_rewritten += usage.live_bytes;
+  return core::OkStatus();
+}
+
+Status RemovePackFile(ObjectStore& store, uint64_t pack, GcResult* result) {
+  std::string path = store.paths().pack_file(pack);
+  auto fd = core::OpenFile(path, O_RDONLY);
+  if (fd) {
+    auto size = core::FileSize(fd->get(), path);
+    if (size) result->bytes_reclaimed += *size;
+  }
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return core::ErrnoError("remove " + path, errno);
+  store.pack_reader().Forget(pack);
+  return core::FsyncDir(store.paths().pack_dir(pack));
+}
+
+// Pack files on disk that the index does not know and that are older than
+// the writer's current pack: leftovers of an interrupted repack.
+std::vector<uint64_t> OrphanPacks(ObjectStore& store, const std::map<uint64_t, PackUsage>& known,
+                                  uint64_t current) {
+  std::vector<uint64_t> orphans;
+  DIR* top = ::opendir(store.paths().packs_dir().c_str());
+  if (!top) return orphans;
+  while (dirent* sub = ::readdir(top)) {
+    if (sub->d_name[0] == '.') continue;
+    std::string dir = store.paths().packs_dir() + "/" + sub->d_name;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) continue;
+    while (dirent* f = ::readdir(d)) {
+      auto n = StorePaths::ParsePackFileName(f->d_name);
+      if (n && *n < current && !known.count(*n)) orphans.push_back(*n);
+    }
+    ::closedir(d);
+  }
+  ::closedir(top);
+  return orphans;
+}
+
+}  // namespace
+
+Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>& roots,
+                                const GcOptions& options) {
+  GcResult result;
+  if (!store.writable()) return core::InvalidArgument("gc needs a store opened for writing");
+  TALARIA_ASSIGN_OR_RETURN(auto list, store.List());
+  std::unordered_map<ObjectId, ObjectInfo> all;
+  for (auto& info : list) all.emplace(info.id, info);
+  result.objects_before = all.size();
+  std::unordered_set<ObjectId> live = Mark(all, roots, &result);
+
+  std::map<uint64_t, PackUsage> packs;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_RETURN_IF_ERROR(store.index().packs().ForEach(
+        txn, [&](uint64_t pack, const index::PackEntry& e) -> Status {
+          packs[pack].committed = e.committed_len;
+          return core::OkStatus();
+        }));
+  }
+  std::vector<ObjectId> dead;
+  for (const auto& [id, info] : all) {
+    if (live.count(id)) {
+      PackUsage& u = packs[info.entry.pack];
+      u.live_bytes += info.entry.record_len;
+      u.live.push_back(info);
+    } else {
+      dead.push_back(id);
+      result.bytes_removed += info.entry.record_len;
+    }
+  }
+  result.objects_removed = dead.size();
+  TALARIA_ASSIGN_OR_RETURN(uint64_t current, store.CurrentPack());
+
+  std::vector<uint64_t> to_repack;
+  for (const auto& [pack, u] : packs) {
+    if (pack == current || u.committed == 0) continue;
+    double live_fraction = static_cast<double>(u.live_bytes) / static_cast<double>(u.committed);
+    if (live_fraction < options.repack_threshold) to_repack.push_back(pack);
+  }
+  std::vector<uint64_t> orphans = OrphanPacks(store, packs, current);
+  if (options.dry_run) {
+    result.packs_repacked = to_repack.size();
+    for (uint64_t p : to_repack) {
+      result.bytes_rewritten += packs[p].live_bytes;
+      result.bytes_reclaimed += packs[p].committed - packs[p].live_bytes;
+    }
+    return result;
+  }
+
+  if (!dead.empty()) {
+    TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
+      for (const ObjectId& id : dead) TALARIA_RETURN_IF_ERROR(store.index().objects().Delete(txn, id));
+      return core::OkStatus();
+    }));
+    for (const ObjectId& id : dead) store.cache().Erase(id);
+  }
+  for (uint64_t pack : to_repack) {
+    Status st = Repack(store, pack, packs[pack], &result);
+    if (!st) {
+      spdlog::warn("gc: {}", st.error().ToString());
+      result.problems.push_back(st.error().message());
+      continue;
+    }
+    TALARIA_RETURN_IF_ERROR(RemovePackFile(store, pack, &result));
+    result.packs_repacked++;
+  }
+  for (uint64_t pack : orphans) TALARIA_RETURN_IF_ERROR(RemovePackFile(store, pack, &result));
+  if (result.bytes_reclaimed >= result.bytes_rewritten) {
+    result.bytes_reclaimed -= result.bytes_rewritten;
+  } else {
+    result.bytes_reclaimed = 0;
+  }
+  return result;
+}
+
+}  // namespace talaria::store

@@ -1,0 +1,120 @@
+#include "store/index_rebuild.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+
+#include "index/index.h"
+#include "store/core/checksum.h"
+#include "store/core/file_io.h"
+#include "store/frame.h"
+#include "store/pack_reader.h"
+#include "store/store_paths.h"
+#include "store/writer_lock.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+namespace {
+
+std::map<uint64_t, std::string> FindPacks(const StorePaths& paths) {
+  std::map<uint64_t, std::string> packs;
+  std::error_code ec;
+  for (const auto& sub : std::filesystem::directory_iterator(paths.packs_dir(), ec)) {
+    if (!sub.is_directory()) continue;
+    for (const auto& f : std::filesystem::directory_iterator(sub.path(), ec)) {
+      if (auto n = StorePaths::ParsePackFileName(f.path().filename().string())) {
+        packs[*n] = f.path().string();
+      }
+    }
+  }
+  return packs;
+}
+
+struct Found {
+  index::ObjectEntry entry;
+  bool intact = false;
+};
+
+}  // namespace
+
+Result<RebuildResult> RebuildIndex(const std::string& root) {
+  StorePaths paths(root);
+  if (!core::IsDirectory(paths.packs_dir())) {
+    return core::InvalidArgument(root + " is not a talaria store (it has no packs/)");
+  }
+  TALARIA_ASSIGN_OR_RETURN(WriterLock lock, WriterLock::Acquire(paths.writer_lock(), false));
+  RebuildResult result;
+  std::unordered_map<ObjectId, Found> objects;
+  std::map<uint64_t, index::PackEntry> pack_entries;
+  for (const auto& [pack, path] : FindPacks(paths)) {
+    auto scan = ScanPack(path, [&](const ScannedRecord& r) -> Status {
+      index::ObjectEntry e;
+      e.pack = pack;
+      e.offset = r.offset;
+      e.record_len = r.header.record_len();
+      e.kind = static_cast<uint8_t>(r.header.kind);
+      e.depth = r.header.depth;
+      e.raw_len = r.header.raw_len;
+      e.stored_len = r.frame.size() >= kFrameHeaderSize ? r.frame.size() - kFrameHeaderSize : 0;
+      e.base = r.header.base;
+      auto fh = ParseFrameHeader(r.frame);
+      bool intact = fh && core::Checksum64(r.frame.substr(kFrameHeaderSize)) == fh->checksum;
+      if (fh) e.codec = static_cast<uint8_t>(fh->codec);
+      if (!intact) result.damaged++;
+      auto [it, inserted] = objects.try_emplace(r.header.id, Found{e, intact});
+      if (!inserted) {
+        result.duplicates++;
+        if (!it->second.intact && intact) it->second = Found{e, intact};
+      }
+      return core::OkStatus();
+    });
+    if (!scan) {
+      result.problems.push_back(path + ": " + scan.error().message() + " (pack skipped)");
+      continue;
+    }
+    for (const std::string& p : scan->problems) result.problems.push_back(path + ": " + p);
+    pack_entries[pack] = index::PackEntry{scan->valid_end, scan->records};
+    result.packs++;
+    result.records += scan->records;
+  }
+
+  std::string fresh = root + "/index.rebuild";
+  std::filesystem::remove_all(fresh);
+  index::EnvOptions env;
+  env.create = true;
+  {
+    TALARIA_ASSIGN_OR_RETURN(auto idx, index::Index::Open(fresh, env));
+    TALARIA_RETURN_IF_ERROR(idx->Update([&](index::WriteTxn& txn) -> Status {
+      for (const auto& [id, found] : objects) {
+        TALARIA_RETURN_IF_ERROR(idx->objects().Put(txn, id, found.entry));
+      }
+      for (const auto& [pack, entry] : pack_entries) {
+        TALARIA_RETURN_IF_ERROR(idx->packs().Put(txn, pack, entry));
+      }
+      return core::OkStatus();
+    }));
+  }
+  result.objects = objects.size();
+
+  std::string old = root + "/index.old";
+  std::filesystem::remove_all(old);
+  if (core::PathExists(paths.index_dir()) &&
+      ::rename(paths.index_dir().c_str(), old.c_str()) != 0) {
+    return core::ErrnoError("move aside " + paths.index_dir(), errno);
+  }
+  if (::rename(fresh.c_str(), paths.index_dir().c_str()) != 0) {
+    return core::ErrnoError("install " + paths.index_dir(), errno);
+  }
+  TALARIA_RETURN_IF_ERROR(core::FsyncDir(root));
+  std::filesystem::remove_all(old);
+  return result;
+}
+
+}  // namespace talaria::store

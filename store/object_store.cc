@@ -1,0 +1,312 @@
+#include "store/object_store.h"
+
+#include <dirent.h>
+
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "store/core/file_io.h"
+#include "store/core/parallel.h"
+#include "store/frame.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+namespace {
+
+// A hard ceiling on delta recursion while reading, whatever the config
+// says: a damaged or hostile pack must not send reads into a loop.
+constexpr unsigned kMaxReadDepth = 64;
+
+bool DirIsEmpty(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  bool empty = true;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view n(e->d_name);
+    if (n != "." && n != "..") {
+      empty = false;
+      break;
+    }
+  }
+  ::closedir(d);
+  return empty;
+}
+
+}  // namespace
+
+Status ObjectStore::Init(const std::string& root, const StoreConfig& config) {
+  StorePaths paths(root);
+  if (core::PathExists(root)) {
+    if (!core::IsDirectory(root)) return core::InvalidArgument(root + " exists and is not a directory");
+    if (core::PathExists(paths.index_dir())) return core::InvalidArgument(root + " is already a store");
+    if (!DirIsEmpty(root)) {
+      return core::InvalidArgument(root + " is not empty; a new store needs an empty directory");
+    }
+  }
+  TALARIA_RETURN_IF_ERROR(core::MakeDirs(paths.packs_dir()));
+  TALARIA_RETURN_IF_ERROR(core::WriteFileAtomic(paths.config_file(), ConfigFileText(config)));
+  index::EnvOptions env;
+  env.create = true;
+  TALARIA_ASSIGN_OR_RETURN(auto idx, index::Index::Open(paths.index_dir(), env));
+  return core::FsyncDir(root);
+}
+
+Result<StoreConfig> ObjectStore::LoadConfig(const std::string& root) {
+  StoreConfig config;
+  TALARIA_RETURN_IF_ERROR(ApplyConfigFile(StorePaths(root).config_file(), &config));
+  TALARIA_RETURN_IF_ERROR(ApplyEnvironment(&config));
+  return config;
+}
+
+ObjectStore::ObjectStore(StorePaths paths, StoreConfig config, std::unique_ptr<index::Index> index,
+                         std::optional<WriterLock> lock)
+    : paths_(std::move(paths)),
+      config_(std::move(config)),
+      index_(std::move(index)),
+      reader_(paths_),
+      cache_(config_.cache_bytes),
+      writer_lock_(std::move(lock)) {}
+
+ObjectStore::~ObjectStore() = default;
+
+Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root,
+                                                       const StoreConfig& config,
+                                                       const OpenOptions& options) {
+  StorePaths paths(root);
+  if (!core::PathExists(root)) {
+    return core::NotFound("store " + root + " does not exist (create one with: talaria-store init " +
+                          root + ")");
+  }
+  if (!core::IsDirectory(root) || !core::PathExists(paths.index_dir() + "/data.mdb")) {
+    return core::InvalidArgument(root + " is not a talaria store (it has no index/; create one with"
+                                 " talaria-store init, or rebuild a lost index with"
+                                 " talaria-store index rebuild)");
+  }
+  std::optional<WriterLock> lock;
+  if (options.writable) {
+    TALARIA_ASSIGN_OR_RETURN(lock, WriterLock::Acquire(paths.writer_lock(), options.wait_for_writer));
+  }
+  index::EnvOptions env = options.index;
+  env.create = false;
+  TALARIA_ASSIGN_OR_RETURN(auto idx, index::Index::Open(paths.index_dir(), env));
+  return std::make_unique<ObjectStore>(paths, config, std::move(idx), std::move(lock));
+}
+
+Result<std::optional<index::ObjectEntry>> ObjectStore::Lookup(const ObjectId& id) const {
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index_->BeginRead());
+  return index_->objects().Get(txn, id);
+}
+
+Result<bool> ObjectStore::Has(const ObjectId& id) const {
+  TALARIA_ASSIGN_OR_RETURN(auto entry, Lookup(id));
+  return entry.has_value();
+}
+
+Result<ObjectInfo> ObjectStore::Stat(const ObjectId& id) const {
+  TALARIA_ASSIGN_OR_RETURN(auto entry, Lookup(id));
+  if (!entry) return core::NotFound("object " + id.Hex() + " is not in the store");
+  return ObjectInfo{id, *entry};
+}
+
+Result<std::vector<ObjectInfo>> ObjectStore::List() const {
+  std::vector<ObjectInfo> out;
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index_->BeginRead());
+  TALARIA_RETURN_IF_ERROR(index_->objects().ForEach(
+      txn, [&](const ObjectId& id, const index::ObjectEntry& e) -> Status {
+        out.push_back(ObjectInfo{id, e});
+        return core::OkStatus();
+      }));
+  return out;
+}
+
+Status ObjectStore::ForEach(const std::function<Status(const ObjectInfo&)>& fn) const {
+  TALARIA_ASSIGN_OR_RETURN(auto all, List());
+  for (const ObjectInfo& info : all) TALARIA_RETURN_IF_ERROR(fn(info));
+  return core::OkStatus();
+}
+
+Result<std::shared_ptr<const std::string>> ObjectStore::Get(const ObjectId& id) {
+  return GetAtDepth(id, 0);
+}
+
+Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectId& id,
+                                                                   unsigned depth) {
+  if (auto hit = cache_.Lookup(id)) return hit;
+  Result<Record> record = core::NotFound("");
+  index::ObjectEntry entry;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    TALARIA_ASSIGN_OR_RETURN(auto found, Lookup(id));
+    if (!found) return core::NotFound("object " + id.Hex() + " is not in the store");
+    entry = *found;
+    record = reader_.Read(entry.pack, entry.offset, entry.record_len);
+    // gc may have moved the object to a new pack since we looked it up.
+    if (record || record.error().code() != core::Code::kNotFound) break;
+    reader_.Forget(entry.pack);
+  }
+  std::string what = "object " + id.Hex();
+  if (!record) return core::Propagate(record.error().WithContext(what));
+  const RecordHeader& h = record->header;
+  if (h.id != id) {
+    return core::Corruption(what + ": pack " + std::to_string(entry.pack) + " offset " +
+                            std::to_string(entry.offset) + " holds object " + h.id.Hex());
+  }
+  std::shared_ptr<const std::string> base;
+  if (h.is_delta()) {
+    if (depth >= kMaxReadDepth) return core::Corruption(what + ": delta chain deeper than 64");
+    auto b = GetAtDepth(h.base, depth + 1);
+    if (!b) return core::Propagate(b.error().WithContext(what + ": delta base"));
+    base = *b;
+  }
+  auto raw = DecodeFrame(record->frame, base ? std::string_view(*base) : std::string_view());
+  if (!raw) {
+    return core::Corruption(what + ": hash mismatch: stored bytes are damaged (pack " +
+                            std::to_string(entry.pack) + " offset " +
+                            std::to_string(entry.offset) + ": " + raw.error().message() + ")");
+  }
+  if (raw->size() != entry.raw_len) {
+    return core::Corruption(what + ": size mismatch: rebuilt " + std::to_string(raw->size()) +
+                            " bytes, index says " + std::to_string(entry.raw_len));
+  }
+  ObjectId actual = ObjectId::Hash(*raw);
+  if (actual != id) {
+    return core::Corruption(what + ": hash mismatch: stored bytes rebuild to " + actual.Hex());
+  }
+  auto value = std::make_shared<const std::string>(std::move(*raw));
+  cache_.Insert(id, value);
+  return value;
+}
+
+Result<ObjectStore::Prepared> ObjectStore::Prepare(std::string_view data,
+                                                   const PutOptions& options) {
+  Prepared p;
+  p.header.id = ObjectId::Hash(data);
+  p.header.kind = options.kind;
+  p.header.raw_len = data.size();
+  CodecSpec spec = options.codec.value_or(config_.codec);
+  TALARIA_ASSIGN_OR_RETURN(p.frame, EncodeFrame(spec, data));
+  if (options.base && !options.base->IsZero() && *options.base != p.header.id) {
+    TALARIA_ASSIGN_OR_RETURN(auto base_entry, Lookup(*options.base));
+    if (!base_entry) return core::NotFound("delta base " + options.base->Hex() + " is not in the store");
+    if (base_entry->depth + 1u <= config_.max_delta_depth) {
+      TALARIA_ASSIGN_OR_RETURN(auto base, Get(*options.base));
+      CodecSpec patch_spec = spec.type == CodecType::kZstd ? spec : CodecSpec{CodecType::kZstd, 3};
+      TALARIA_ASSIGN_OR_RETURN(std::string patched, EncodeFrame(patch_spec, data, *base));
+      if (patched.size() < p.frame.size()) {
+        p.frame = std::move(patched);
+        p.header.base = *options.base;
+        p.header.depth = static_cast<uint8_t>(base_entry->depth + 1);
+      }
+    }
+  }
+  p.header.frame_len = p.frame.size();
+  return p;
+}
+
+Result<core::ObjectId> ObjectStore::Put(std::string_view data, const PutOptions& options) {
+  TALARIA_ASSIGN_OR_RETURN(auto ids, PutBatch(std::span<const std::string_view>(&data, 1), options));
+  return ids.front();
+}
+
+Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const std::string_view> data,
+                                                    const PutOptions& options) {
+  std::vector<Result<Prepared>> prepared(data.size(), core::NotFound(""));
+  core::ParallelFor(data.size(), config_.effective_threads(),
+                    [&](size_t i) { prepared[i] = Prepare(data[i], options); });
+  std::vector<Prepared> records;
+  std::vector<ObjectId> ids;
+  records.reserve(data.size());
+  for (auto& p : prepared) {
+    if (!p) return core::Propagate(p.error());
+    ids.push_back(p->header.id);
+    records.push_back(std::move(*p));
+  }
+  TALARIA_RETURN_IF_ERROR(WriteRecords(records, /*skip_existing=*/true));
+  return ids;
+}
+
+Status ObjectStore::EnsureWriter() {
+  if (writer_) return core::OkStatus();
+  if (!writable()) return core::InvalidArgument("store " + paths_.root() + " was opened read-only");
+  uint64_t pack = 1;
+  index::PackEntry entry;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index_->BeginRead());
+    TALARIA_RETURN_IF_ERROR(index_->packs().ForEach(
+        txn, [&](uint64_t n, const index::PackEntry& e) -> Status {
+          pack = n;
+          entry = e;
+          return core::OkStatus();
+        }));
+  }
+  TALARIA_ASSIGN_OR_RETURN(writer_, PackWriter::Open(paths_, pack, entry, config_.max_pack_bytes));
+  return core::OkStatus();
+}
+
+Result<uint64_t> ObjectStore::CurrentPack() {
+  core::MutexLock lock(&write_mu_);
+  TALARIA_RETURN_IF_ERROR(EnsureWriter());
+  return writer_->pack();
+}
+
+Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_existing,
+                                 const std::function<Status(index::WriteTxn&)>& extra) {
+  core::MutexLock lock(&write_mu_);
+  TALARIA_RETURN_IF_ERROR(EnsureWriter());
+  const uint64_t start_pack = writer_->pack();
+  const index::PackEntry start_entry{writer_->length(), 0};
+  std::vector<std::pair<const Prepared*, PackLocation>> placed;
+  {
+    std::unordered_set<ObjectId> seen;
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index_->BeginRead());
+    for (const Prepared& p : records) {
+      if (skip_existing) {
+        if (!seen.insert(p.header.id).second) continue;
+        TALARIA_ASSIGN_OR_RETURN(auto existing, index_->objects().Get(txn, p.header.id));
+        if (existing) continue;
+      }
+      placed.emplace_back(&p, PackLocation{});
+    }
+  }
+  auto fail = [&](const core::Error& e) -> Status {
+    Status rb = writer_->RollBack(start_pack, start_entry);
+    if (!rb) {
+      spdlog::error("could not cut pack {} back after a failed write: {}", start_pack,
+                    rb.error().ToString());
+      writer_.reset();  // reopened (and cut back) from the index on next use
+    }
+    return core::Propagate(e);
+  };
+  for (auto& [p, loc] : placed) {
+    auto appended = writer_->Append(p->header, p->frame);
+    if (!appended) return fail(appended.error());
+    loc = *appended;
+  }
+  if (!placed.empty()) {
+    if (Status st = writer_->Sync(); !st) return fail(st.error());
+  }
+  auto dirty = writer_->TakeDirty();
+  Status st = index_->Update([&](index::WriteTxn& txn) -> Status {
+    for (const auto& [p, loc] : placed) {
+      const RecordHeader& h = p->header;
+      TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(p->frame));
+      index::ObjectEntry e{loc.pack, loc.offset, loc.length, static_cast<uint8_t>(h.kind),
+                           static_cast<uint8_t>(fh.codec), h.depth, h.raw_len, fh.stored_len,
+                           h.base};
+      TALARIA_RETURN_IF_ERROR(index_->objects().Put(txn, h.id, e));
+    }
+    for (const auto& [pack, entry] : dirty) {
+      TALARIA_RETURN_IF_ERROR(index_->packs().Put(txn, pack, entry));
+    }
+    if (extra) TALARIA_RETURN_IF_ERROR(extra(txn));
+    return core::OkStatus();
+  });
+  if (!st) return fail(st.error());
+  return core::OkStatus();
+}
+
+}  // namespace talaria::store

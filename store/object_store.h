@@ -1,0 +1,151 @@
+#pragma once
+
+// The content-addressed object store (DESIGN §3): objects named by the
+// SHA-256 of their raw bytes, compressed into frames, appended to pack
+// files, located through the LMDB index, optionally stored as byte deltas
+// against a base object, and served through a bounded LRU cache.
+//
+// Durability: Put returns an id only after the pack bytes are fsynced and
+// the index transaction that points at them has committed. A crash at any
+// moment leaves every previously returned id readable; bytes of a write
+// that did not commit are never indexed and are cut off by the next writer.
+//
+// Integrity: Get re-hashes what it rebuilds; bytes that do not hash to the
+// requested id are reported as kCorruption ("hash mismatch"), never
+// returned.
+//
+// Thread-safe. Many processes may read a store while one writes (writing
+// needs OpenOptions::writable, which takes the store's writer lock).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/index.h"
+#include "store/config.h"
+#include "store/core/mutex.h"
+#include "store/core/object_id.h"
+#include "store/object_cache.h"
+#include "store/object_kind.h"
+#include "store/pack_reader.h"
+#include "store/pack_writer.h"
+#include "store/store_paths.h"
+#include "store/writer_lock.h"
+
+namespace talaria::store {
+
+struct OpenOptions {
+  bool writable = false;
+  // Writable only: wait for another writer to finish instead of kBusy.
+  bool wait_for_writer = true;
+  // Index map sizing (tests use a small initial map to exercise growth).
+  index::EnvOptions index;
+};
+
+struct PutOptions {
+  ObjectKind kind = ObjectKind::kBlob;
+  // Overrides the store's configured codec.
+  std::optional<CodecSpec> codec;
+  // Store as a byte delta against this object when that is smaller and the
+  // chain stays within max_delta_depth; otherwise stored whole.
+  std::optional<core::ObjectId> base;
+};
+
+// What the index knows about one object.
+struct ObjectInfo {
+  core::ObjectId id;
+  index::ObjectEntry entry;
+  ObjectKind kind() const { return static_cast<ObjectKind>(entry.kind); }
+};
+
+class ObjectStore {
+ public:
+  // Creates a store at `root` (which must not exist or be an empty
+  // directory) with `config` written to its storage.toml.
+  static core::Status Init(const std::string& root, const StoreConfig& config);
+
+  // defaults, then <root>/storage.toml, then the environment.
+  static core::Result<StoreConfig> LoadConfig(const std::string& root);
+
+  // kNotFound if `root` does not exist, kInvalidArgument if it is not a
+  // store, kUnsupported for an index of a newer schema, kBusy when writable
+  // and another writer holds the lock and wait_for_writer is false.
+  static core::Result<std::unique_ptr<ObjectStore>> Open(const std::string& root,
+                                                         const StoreConfig& config,
+                                                         const OpenOptions& options);
+
+  ~ObjectStore();
+
+  // Stores `data` (a no-op if an object with its id exists) and returns its id.
+  core::Result<core::ObjectId> Put(std::string_view data, const PutOptions& options = {});
+
+  // Stores several objects with one fsync and one index commit; hashing and
+  // compression run on the configured number of threads.
+  core::Result<std::vector<core::ObjectId>> PutBatch(std::span<const std::string_view> data,
+                                                     const PutOptions& options = {});
+
+  // The raw bytes of an object. kNotFound if it is not in the store;
+  // kCorruption ("hash mismatch") if its stored bytes are damaged.
+  core::Result<std::shared_ptr<const std::string>> Get(const core::ObjectId& id);
+
+  core::Result<bool> Has(const core::ObjectId& id) const;
+  core::Result<ObjectInfo> Stat(const core::ObjectId& id) const;
+
+  // Every object in id order. Works on a snapshot taken first, so `fn` may
+  // call back into the store.
+  core::Status ForEach(const std::function<core::Status(const ObjectInfo&)>& fn) const;
+  core::Result<std::vector<ObjectInfo>> List() const;
+
+  const StorePaths& paths() const { return paths_; }
+  const StoreConfig& config() const { return config_; }
+  index::Index& index() { return *index_; }
+  PackReader& pack_reader() { return reader_; }
+  ObjectCache& cache() { return cache_; }
+  bool writable() const { return writer_lock_.has_value(); }
+
+  // --- for maintenance (gc, rebuild): the write path, under the writer lock.
+
+  // A record ready to append: header filled in, frame encoded.
+  struct Prepared {
+    RecordHeader header;
+    std::string frame;
+  };
+  // Hashes and encodes `data` (no I/O but reading a delta base).
+  core::Result<Prepared> Prepare(std::string_view data, const PutOptions& options);
+
+  // Appends the records (skipping ids already stored when skip_existing),
+  // fsyncs, then in one index transaction records their locations and the
+  // packs' lengths and runs `extra`. On failure nothing is indexed and the
+  // packs are cut back. kInvalidArgument unless the store is writable.
+  core::Status WriteRecords(std::vector<Prepared>& records, bool skip_existing,
+                            const std::function<core::Status(index::WriteTxn&)>& extra = {});
+
+  // The pack the writer is appending to (gc never rewrites it).
+  core::Result<uint64_t> CurrentPack();
+
+  // Use Open(); public only for std::make_unique.
+  ObjectStore(StorePaths paths, StoreConfig config, std::unique_ptr<index::Index> index,
+              std::optional<WriterLock> lock);
+
+ private:
+  core::Result<std::shared_ptr<const std::string>> GetAtDepth(const core::ObjectId& id,
+                                                              unsigned depth);
+  core::Result<std::optional<index::ObjectEntry>> Lookup(const core::ObjectId& id) const;
+  core::Status EnsureWriter() REQUIRES(write_mu_);
+
+  const StorePaths paths_;
+  const StoreConfig config_;
+  std::unique_ptr<index::Index> index_;
+  PackReader reader_;
+  ObjectCache cache_;
+  std::optional<WriterLock> writer_lock_;
+  core::Mutex write_mu_;  // serialises the write path; never held while reading
+  std::unique_ptr<PackWriter> writer_ GUARDED_BY(write_mu_);
+};
+
+}  // namespace talaria::store

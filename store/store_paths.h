@@ -1,0 +1,35 @@
+#pragma once
+
+// Every path inside a store directory, spelled once:
+//   <root>/storage.toml                  configuration
+//   <root>/index/                        the LMDB environment
+//   <root>/packs/<nn>/<16 hex>.pack      pack files; nn = low byte of the pack number
+//   <root>/writer.lock                   flock(2) held by the one writing process
+// Thread-safe (immutable).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace talaria::store {
+
+class StorePaths {
+ public:
+  explicit StorePaths(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+  std::string config_file() const { return root_ + "/storage.toml"; }
+  std::string index_dir() const { return root_ + "/index"; }
+  std::string packs_dir() const { return root_ + "/packs"; }
+  std::string writer_lock() const { return root_ + "/writer.lock"; }
+  std::string pack_dir(uint64_t pack) const;
+  std::string pack_file(uint64_t pack) const;
+
+  // The pack number of a file named like pack_file()'s, or nullopt.
+  static std::optional<uint64_t> ParsePackFileName(const std::string& file_name);
+
+ private:
+  std::string root_;
+};
+
+}  // namespace talaria::store

@@ -1,0 +1,42 @@
+#include "store/store_stats.h"
+
+#include <sys/stat.h>
+
+#include "store/codec.h"
+
+namespace talaria::store {
+
+core::Result<StoreStats> ComputeStats(ObjectStore& store) {
+  StoreStats s;
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  TALARIA_RETURN_IF_ERROR(store.index().objects().ForEach(
+      txn, [&](const core::ObjectId&, const index::ObjectEntry& e) -> core::Status {
+        s.objects++;
+        s.raw_bytes += e.raw_len;
+        s.stored_bytes += e.stored_len;
+        s.record_bytes += e.record_len;
+        if (!e.base.IsZero()) s.delta_objects++;
+        s.objects_by_kind[std::string(ObjectKindName(static_cast<ObjectKind>(e.kind)))]++;
+        std::string codec(CodecTypeName(static_cast<CodecType>(e.codec)));
+        if (!e.base.IsZero()) codec += "-delta";
+        s.objects_by_codec[codec]++;
+        return core::OkStatus();
+      }));
+  TALARIA_RETURN_IF_ERROR(store.index().packs().ForEach(
+      txn, [&](uint64_t pack, const index::PackEntry& e) -> core::Status {
+        s.packs++;
+        struct stat st;
+        uint64_t size = ::stat(store.paths().pack_file(pack).c_str(), &st) == 0
+                            ? static_cast<uint64_t>(st.st_size)
+                            : 0;
+        s.pack_bytes += size;
+        (void)e;
+        return core::OkStatus();
+      }));
+  uint64_t used = s.record_bytes + s.packs * kPackHeaderSize;
+  s.garbage_bytes = s.pack_bytes > used ? s.pack_bytes - used : 0;
+  s.cache = store.cache().stats();
+  return s;
+}
+
+}  // namespace talaria::store

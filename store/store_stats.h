@@ -1,0 +1,35 @@
+#pragma once
+
+// StorageStats (DESIGN §7): what a store holds and what it costs on disk.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "store/object_cache.h"
+#include "store/object_store.h"
+
+namespace talaria::store {
+
+struct StoreStats {
+  uint64_t objects = 0;
+  uint64_t raw_bytes = 0;     // sum of objects' reconstructed sizes
+  uint64_t stored_bytes = 0;  // sum of objects' compressed payloads
+  uint64_t record_bytes = 0;  // payloads plus record and frame headers
+  uint64_t delta_objects = 0;
+  std::map<std::string, uint64_t> objects_by_kind;
+  std::map<std::string, uint64_t> objects_by_codec;
+  uint64_t packs = 0;
+  uint64_t pack_bytes = 0;     // size of the pack files on disk
+  uint64_t garbage_bytes = 0;  // pack bytes no indexed object uses
+  CacheStats cache;
+
+  // raw / stored; 1 for an empty store.
+  double compression_ratio() const {
+    return stored_bytes ? static_cast<double>(raw_bytes) / static_cast<double>(stored_bytes) : 1.0;
+  }
+};
+
+core::Result<StoreStats> ComputeStats(ObjectStore& store);
+
+}  // namespace talaria::store

@@ -1,0 +1,134 @@
+#include "store/verify.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <optional>
+
+#include "store/core/mutex.h"
+#include "store/core/parallel.h"
+#include "store/frame.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+
+std::string_view VerifyErrorKindName(VerifyErrorKind kind) {
+  switch (kind) {
+    case VerifyErrorKind::kHashMismatch: return "hash_mismatch";
+    case VerifyErrorKind::kReadError: return "read_error";
+    case VerifyErrorKind::kCorruptedData: return "corrupted_data";
+    case VerifyErrorKind::kMissingData: return "missing_data";
+    case VerifyErrorKind::kInvalidFormat: return "invalid_format";
+    case VerifyErrorKind::kSizeMismatch: return "size_mismatch";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using PackSizes = std::map<uint64_t, std::optional<uint64_t>>;  // nullopt: file missing
+
+std::optional<VerificationError> CheckObject(ObjectStore& store, const ObjectInfo& info,
+                                             const PackSizes& sizes) {
+  const index::ObjectEntry& e = info.entry;
+  auto err = [&](VerifyErrorKind kind, std::string detail) {
+    return std::optional<VerificationError>(
+        VerificationError{info.id, kind, e.pack, e.offset, std::move(detail)});
+  };
+  auto size = sizes.find(e.pack);
+  if (size == sizes.end() || !size->second) {
+    return err(VerifyErrorKind::kMissingData, "pack " + std::to_string(e.pack) + " is missing");
+  }
+  if (e.offset + e.record_len > *size->second) {
+    return err(VerifyErrorKind::kMissingData,
+               "pack " + std::to_string(e.pack) + " ends at " + std::to_string(*size->second) +
+                   ", before the object's end at " + std::to_string(e.offset + e.record_len));
+  }
+  auto record = store.pack_reader().Read(e.pack, e.offset, e.record_len);
+  if (!record) {
+    bool io = record.error().code() == core::Code::kIoError;
+    return err(io ? VerifyErrorKind::kReadError : VerifyErrorKind::kInvalidFormat,
+               record.error().message());
+  }
+  const RecordHeader& h = record->header;
+  if (h.id != info.id) return err(VerifyErrorKind::kInvalidFormat, "record holds " + h.id.Hex());
+  if (h.raw_len != e.raw_len) {
+    return err(VerifyErrorKind::kSizeMismatch, "record says " + std::to_string(h.raw_len) +
+                                                   " bytes, index " + std::to_string(e.raw_len));
+  }
+  std::shared_ptr<const std::string> base;
+  if (h.is_delta()) {
+    auto b = store.Get(h.base);
+    if (!b) {
+      return err(VerifyErrorKind::kCorruptedData,
+                 "delta base " + h.base.Hex() + " unreadable: " + b.error().message());
+    }
+    base = *b;
+  }
+  auto raw = DecodeFrame(record->frame, base ? std::string_view(*base) : std::string_view());
+  if (!raw) return err(VerifyErrorKind::kCorruptedData, raw.error().message());
+  if (raw->size() != e.raw_len) {
+    return err(VerifyErrorKind::kSizeMismatch, "rebuilt " + std::to_string(raw->size()) +
+                                                   " bytes, expected " + std::to_string(e.raw_len));
+  }
+  ObjectId actual = ObjectId::Hash(*raw);
+  if (actual != info.id) return err(VerifyErrorKind::kHashMismatch, "bytes hash to " + actual.Hex());
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyStore(ObjectStore& store, const VerifyOptions& options) {
+  VerifyReport report;
+  PackSizes sizes;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_RETURN_IF_ERROR(store.index().packs().ForEach(
+        txn, [&](uint64_t pack, const index::PackEntry& entry) -> core::Status {
+          struct stat st;
+          std::string path = store.paths().pack_file(pack);
+          if (::stat(path.c_str(), &st) != 0) {
+            sizes[pack] = std::nullopt;
+            report.pack_problems.push_back("pack " + path + " is missing");
+          } else {
+            sizes[pack] = static_cast<uint64_t>(st.st_size);
+            if (static_cast<uint64_t>(st.st_size) < entry.committed_len) {
+              report.pack_problems.push_back(
+                  "pack " + path + " is truncated: " + std::to_string(st.st_size) + " of " +
+                  std::to_string(entry.committed_len) + " committed bytes");
+            }
+          }
+          return core::OkStatus();
+        }));
+  }
+  TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, store.List());
+
+  core::Mutex mu;
+  std::atomic<uint64_t> done{0}, bytes{0};
+  auto last_report = std::chrono::steady_clock::now();
+  core::ParallelFor(objects.size(), std::max(1u, options.threads), [&](size_t i) {
+    auto problem = CheckObject(store, objects[i], sizes);
+    uint64_t d = done.fetch_add(1) + 1;
+    uint64_t b = bytes.fetch_add(objects[i].entry.raw_len) + objects[i].entry.raw_len;
+    core::MutexLock lock(&mu);
+    if (problem) report.errors.push_back(std::move(*problem));
+    auto now = std::chrono::steady_clock::now();
+    if (options.progress && (now - last_report > std::chrono::milliseconds(200) || d == objects.size())) {
+      last_report = now;
+      options.progress(d, objects.size(), b);
+    }
+  });
+  report.objects_checked = done.load();
+  report.raw_bytes_checked = bytes.load();
+  std::sort(report.errors.begin(), report.errors.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.pack, a.offset) < std::tie(b.pack, b.offset);
+  });
+  return report;
+}
+
+}  // namespace talaria::store

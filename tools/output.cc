@@ -1,0 +1,58 @@
+#include "tools/output.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace talaria::tools {
+
+namespace {
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+std::string HumanBytes(uint64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
+  }
+  return buf;
+}
+
+void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }
+
+Progress::Progress(std::string label)
+    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO)), start_s_(NowSeconds()) {}
+
+Progress::~Progress() { Finish(); }
+
+void Progress::Update(uint64_t done, uint64_t total, uint64_t bytes) {
+  if (!enabled_) return;
+  double elapsed = NowSeconds() - start_s_;
+  double mbps = elapsed > 0 ? static_cast<double>(bytes) / 1e6 / elapsed : 0;
+  double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+  double eta = done > 0 && total > done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
+  std::fprintf(stderr, "\r%s: %llu/%llu objects (%.0f%%), %s, %.1f MB/s, ETA %.0fs   ",
+               label_.c_str(), static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total), pct, HumanBytes(bytes).c_str(), mbps, eta);
+  drawn_ = true;
+}
+
+void Progress::Finish() {
+  if (drawn_) std::fputc('\n', stderr);
+  drawn_ = false;
+}
+
+}  // namespace talaria::tools
