@@ -81,21 +81,27 @@ Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t
     return core::Corruption("codec " + std::string(CodecTypeName(type)) +
                             " cannot be a delta against a base");
   }
-  std::string out;
-  out.resize(raw_len);
+  if (type == CodecType::kNone) {
+    if (stored.size() != raw_len) {
+      return core::Corruption("uncompressed payload is " + std::to_string(stored.size()) +
+                              " bytes, expected " + std::to_string(raw_len));
+    }
+    return std::string(stored);
+  }
   Status st;
   switch (type) {
-    case CodecType::kNone:
-      if (stored.size() != raw_len) {
-        return core::Corruption("uncompressed payload is " + std::to_string(stored.size()) +
-                                " bytes, expected " + std::to_string(raw_len));
-      }
-      out.assign(stored);
-      return out;
+    case CodecType::kZstd: st = ZstdCheckLength(stored, raw_len); break;
+    case CodecType::kLz4: st = Lz4CheckLength(stored, raw_len); break;
+    case CodecType::kSnappy: st = SnappyCheckLength(stored, raw_len); break;
+    default: return core::Corruption("unknown codec " + std::to_string(static_cast<int>(type)));
+  }
+  if (!st) return core::Propagate(st.error());
+  std::string out;
+  out.resize(raw_len);
+  switch (type) {
     case CodecType::kZstd: st = ZstdDecompress(stored, prefix, &out); break;
     case CodecType::kLz4: st = Lz4Decompress(stored, &out); break;
-    case CodecType::kSnappy: st = SnappyDecompress(stored, &out); break;
-    default: return core::Corruption("unknown codec " + std::to_string(static_cast<int>(type)));
+    default: st = SnappyDecompress(stored, &out); break;
   }
   if (!st) return core::Propagate(st.error());
   return out;

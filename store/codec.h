@@ -44,12 +44,18 @@ core::Result<std::string> Compress(const CodecSpec& spec, std::string_view raw,
 core::Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,
                                      std::string_view prefix = {});
 
-// Per-codec entry points (codec_<name>.cc).
+// Per-codec entry points (codec_<name>.cc). The *CheckLength functions
+// confirm, from the codec's own header and before any allocation, that
+// `stored` can expand to `raw_len` bytes (kCorruption otherwise), so a
+// damaged length never makes a reader allocate wildly.
 core::Result<std::string> ZstdCompress(int level, std::string_view raw, std::string_view prefix);
+core::Status ZstdCheckLength(std::string_view stored, uint64_t raw_len);
 core::Status ZstdDecompress(std::string_view stored, std::string_view prefix, std::string* out);
 core::Result<std::string> Lz4Compress(int level, std::string_view raw);
+core::Status Lz4CheckLength(std::string_view stored, uint64_t raw_len);
 core::Status Lz4Decompress(std::string_view stored, std::string* out);
 core::Result<std::string> SnappyCompress(std::string_view raw);
+core::Status SnappyCheckLength(std::string_view stored, uint64_t raw_len);
 core::Status SnappyDecompress(std::string_view stored, std::string* out);
 
 }  // namespace talaria::store

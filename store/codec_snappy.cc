@@ -10,6 +10,18 @@ core::Result<std::string> SnappyCompress(std::string_view raw) {
   return out;
 }
 
+core::Status SnappyCheckLength(std::string_view stored, uint64_t raw_len) {
+  size_t len = 0;
+  if (!snappy::GetUncompressedLength(stored.data(), stored.size(), &len)) {
+    return core::Corruption("snappy: malformed length");
+  }
+  if (len != raw_len) {
+    return core::Corruption("snappy: payload holds " + std::to_string(len) + " bytes, expected " +
+                            std::to_string(raw_len));
+  }
+  return core::OkStatus();
+}
+
 core::Status SnappyDecompress(std::string_view stored, std::string* out) {
   size_t len = 0;
   if (!snappy::GetUncompressedLength(stored.data(), stored.size(), &len)) {

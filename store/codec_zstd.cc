@@ -56,6 +56,17 @@ core::Result<std::string> ZstdCompress(int level, std::string_view raw, std::str
   return out;
 }
 
+core::Status ZstdCheckLength(std::string_view stored, uint64_t raw_len) {
+  unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR) return core::Corruption("zstd: not a zstd frame");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return core::Corruption("zstd: frame has no content size");
+  if (size != raw_len) {
+    return core::Corruption("zstd: frame holds " + std::to_string(size) + " bytes, expected " +
+                            std::to_string(raw_len));
+  }
+  return core::OkStatus();
+}
+
 core::Status ZstdDecompress(std::string_view stored, std::string_view prefix, std::string* out) {
   ZSTD_DCtx* dctx = ThreadDCtx();
   ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);

@@ -42,6 +42,7 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
   h.codec = static_cast<CodecType>(codec);
   h.flags = static_cast<uint8_t>(p[5]);
   if (h.flags & ~kFramePatched) return core::Corruption("unknown frame flags");
+  if (p[6] != 0 || p[7] != 0) return core::Corruption("frame reserved bytes are not zero");
   if (h.patched() && h.codec != CodecType::kZstd) {
     return core::Corruption("patched frame with codec " + std::string(CodecTypeName(h.codec)));
   }

@@ -1,0 +1,108 @@
+#include "store/gc.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "store/store_stats.h"
+#include "store/verify.h"
+#include "tests/testing/store_fixture.h"
+
+namespace talaria::store {
+namespace {
+
+using core::ObjectId;
+
+class GcTest : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    config_.max_pack_bytes = 512 << 10;
+    StoreTest::SetUp();
+    for (int i = 0; i < 30; ++i) {
+      std::string data = testing::RandomBytes(100000, 200 + i);
+      ids_.push_back(PutOrDie(data));
+      data_.push_back(data);
+    }
+  }
+
+  // Every file under the store with its bytes.
+  std::map<std::string, std::string> Snapshot() {
+    std::map<std::string, std::string> files;
+    for (const auto& f : std::filesystem::recursive_directory_iterator(root_)) {
+      if (f.is_regular_file()) files[f.path().string()] = testing::ReadFileOrDie(f.path().string());
+    }
+    return files;
+  }
+
+  std::vector<ObjectId> ids_;
+  std::vector<std::string> data_;
+};
+
+TEST_F(GcTest, RemovesUnreferencedObjectsAndReclaimsTheirSpace) {
+  std::vector<ObjectId> keep(ids_.begin(), ids_.begin() + 5);
+  auto before = ComputeStats(*store_);
+  auto r = CollectGarbage(*store_, keep, GcOptions{false, 0.5});
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->objects_removed, 25u);
+  EXPECT_GT(r->packs_repacked, 0u);
+  auto after = ComputeStats(*store_);
+  EXPECT_EQ(after->objects, 5u);
+  // Every pack but the first (all live) and the writer's current one is gone.
+  EXPECT_EQ(after->pack_bytes, before->pack_bytes - r->bytes_reclaimed);
+  EXPECT_LT(after->pack_bytes, before->pack_bytes / 2);
+  EXPECT_EQ(after->packs, 2u);
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(*store_->Has(ids_[i]), i < 5);
+  Reopen(false);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(GetOrDie(ids_[i]), data_[i]);
+  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+}
+
+TEST_F(GcTest, KeepsTheDeltaBasesOfKeptObjects) {
+  std::string text = testing::FastaLikeText(200000, 9);
+  ObjectId base = PutOrDie(text);
+  PutOptions o;
+  o.base = base;
+  std::string child = text + "tail";
+  ObjectId cid = PutOrDie(child, o);
+  ASSERT_EQ(store_->Stat(cid)->entry.base, base);
+  auto r = CollectGarbage(*store_, {cid}, GcOptions{false, 0.9});
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(*store_->Has(base));
+  Reopen(false);
+  EXPECT_EQ(GetOrDie(cid), child);
+}
+
+TEST_F(GcTest, DryRunChangesNoByteOfTheStore) {
+  auto before = Snapshot();
+  auto r = CollectGarbage(*store_, {ids_[0]}, GcOptions{true, 0.5});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->objects_removed, 29u);
+  EXPECT_GT(r->bytes_reclaimed, 0u);
+  store_.reset();
+  auto after = Snapshot();
+  after.erase(root_ + "/writer.lock");
+  before.erase(root_ + "/writer.lock");
+  EXPECT_TRUE(before == after);
+}
+
+TEST_F(GcTest, MissingRootsAreReportedNotFatal) {
+  ObjectId ghost = ObjectId::Hash("not stored");
+  auto r = CollectGarbage(*store_, {ghost, ids_[1]}, GcOptions{false, 0.5});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->missing_roots.size(), 1u);
+  EXPECT_EQ(r->missing_roots[0], ghost);
+  EXPECT_TRUE(*store_->Has(ids_[1]));
+}
+
+TEST_F(GcTest, WritesAfterGcLandCorrectly) {
+  ASSERT_TRUE(CollectGarbage(*store_, {ids_[3]}, GcOptions{false, 0.5}));
+  std::string more = testing::FastaLikeText(300000, 10);
+  ObjectId id = PutOrDie(more);
+  Reopen(false);
+  EXPECT_EQ(GetOrDie(id), more);
+  EXPECT_EQ(GetOrDie(ids_[3]), data_[3]);
+  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+}
+
+}  // namespace
+}  // namespace talaria::store
