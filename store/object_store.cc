@@ -243,7 +243,17 @@ Status ObjectStore::EnsureWriter() {
           return core::OkStatus();
         }));
   }
-  TALARIA_ASSIGN_OR_RETURN(writer_, PackWriter::Open(paths_, pack, entry, config_.max_pack_bytes));
+  auto writer = PackWriter::Open(paths_, pack, entry, config_.max_pack_bytes);
+  if (!writer && entry.committed_len > 0 &&
+      (writer.error().code() == core::Code::kCorruption ||
+       writer.error().code() == core::Code::kNotFound)) {
+    // The last pack is damaged or gone: leave it for verify to report and
+    // carry on in a fresh pack rather than refuse every write.
+    spdlog::warn("{}; new objects go to pack {}", writer.error().message(), pack + 1);
+    writer = PackWriter::Open(paths_, pack + 1, index::PackEntry{}, config_.max_pack_bytes);
+  }
+  if (!writer) return core::Propagate(writer.error());
+  writer_ = std::move(*writer);
   return core::OkStatus();
 }
 
@@ -256,9 +266,7 @@ Result<uint64_t> ObjectStore::CurrentPack() {
 Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_existing,
                                  const std::function<Status(index::WriteTxn&)>& extra) {
   core::MutexLock lock(&write_mu_);
-  TALARIA_RETURN_IF_ERROR(EnsureWriter());
-  const uint64_t start_pack = writer_->pack();
-  const index::PackEntry start_entry{writer_->length(), 0};
+  if (!writable()) return core::InvalidArgument("store " + paths_.root() + " was opened read-only");
   std::vector<std::pair<const Prepared*, PackLocation>> placed;
   {
     std::unordered_set<ObjectId> seen;
@@ -272,6 +280,10 @@ Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_exist
       placed.emplace_back(&p, PackLocation{});
     }
   }
+  if (placed.empty() && !extra) return core::OkStatus();  // all already stored
+  TALARIA_RETURN_IF_ERROR(EnsureWriter());
+  const uint64_t start_pack = writer_->pack();
+  const index::PackEntry start_entry{writer_->length(), 0};
   auto fail = [&](const core::Error& e) -> Status {
     Status rb = writer_->RollBack(start_pack, start_entry);
     if (!rb) {

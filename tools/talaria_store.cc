@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       "indexed in LMDB. Exit status: 0 ok, 1 failed or problems found, 2 usage error.",
       "talaria-store"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
   app.set_version_flag("--version", "talaria-store 0.1.0");
   CliContext ctx;
   ctx.AddGlobalOptions(app);

@@ -1,0 +1,143 @@
+// talaria-store as a user meets it: commands, output, exit codes.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "store/core/object_id.h"
+#include "tests/testing/test_util.h"
+
+namespace talaria {
+namespace {
+
+using testing::RunStore;
+using testing::TempDir;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = dir_ / "store";
+    auto r = testing::Run({testing::StoreBinary(), "init", store_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::string Put(const std::string& name, const std::string& data) {
+    testing::WriteFile(dir_ / name, data);
+    auto r = RunStore(store_, {"put", dir_ / name});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.substr(0, 64);
+  }
+  TempDir dir_;
+  std::string store_;
+};
+
+TEST_F(CliTest, PutPrintsSha256sumCompatibleLinesAndGetReturnsTheBytes) {
+  std::string a = testing::FastaLikeText(200000, 1), b = testing::RandomBytes(70000, 2);
+  testing::WriteFile(dir_ / "a.fasta", a);
+  testing::WriteFile(dir_ / "b.bin", b);
+  auto r = RunStore(store_, {"put", dir_ / "a.fasta", dir_ / "b.bin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, core::ObjectId::Hash(a).Hex() + "  " + (dir_ / "a.fasta") + "\n" +
+                       core::ObjectId::Hash(b).Hex() + "  " + (dir_ / "b.bin") + "\n");
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  testing::WriteFile(dir_ / "sums", r.out);
+  auto sums = testing::Run({"/usr/bin/sha256sum", "-c", "--quiet", dir_ / "sums"});
+  EXPECT_EQ(sums.exit_code, 0) << sums.out << sums.err;
+  auto got = RunStore(store_, {"get", core::ObjectId::Hash(a).Hex()});
+  EXPECT_EQ(got.exit_code, 0);
+  EXPECT_EQ(got.out, a);
+  auto to_file = RunStore(store_, {"get", core::ObjectId::Hash(b).Hex(), "-o", dir_ / "out"});
+  EXPECT_EQ(to_file.exit_code, 0);
+  EXPECT_EQ(testing::ReadFileOrDie(dir_ / "out"), b);
+}
+
+TEST_F(CliTest, HasAnswersWithItsExitCode) {
+  std::string id = Put("x", "some content");
+  auto yes = RunStore(store_, {"has", id});
+  EXPECT_EQ(yes.exit_code, 0);
+  EXPECT_EQ(yes.out, "yes\n");
+  auto no = RunStore(store_, {"has", core::ObjectId::Hash("other").Hex()});
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_EQ(no.out, "no\n");
+}
+
+TEST_F(CliTest, LsStatsAndVerifyReportWhatIsStored) {
+  std::string id = Put("x", testing::FastaLikeText(100000, 3));
+  auto ls = RunStore(store_, {"ls", "--json"});
+  ASSERT_EQ(ls.exit_code, 0);
+  auto arr = nlohmann::json::parse(ls.out);
+  ASSERT_EQ(arr.size(), 1u);
+  EXPECT_EQ(arr[0]["id"], id);
+  EXPECT_EQ(arr[0]["raw_bytes"], 100000);
+  EXPECT_EQ(arr[0]["codec"], "zstd");
+  auto stats = RunStore(store_, {"stats", "--json"});
+  ASSERT_EQ(stats.exit_code, 0);
+  auto s = nlohmann::json::parse(stats.out);
+  EXPECT_EQ(s["objects"], 1);
+  EXPECT_EQ(s["raw_bytes"], 100000);
+  EXPECT_GT(s["compression_ratio"].get<double>(), 2.0);
+  auto verify = RunStore(store_, {"verify", "--json"});
+  EXPECT_EQ(verify.exit_code, 0);
+  auto v = nlohmann::json::parse(verify.out);
+  EXPECT_EQ(v["ok"], true);
+  EXPECT_EQ(v["objects_checked"], 1);
+  auto human = RunStore(store_, {"stats"});
+  EXPECT_NE(human.out.find("objects       1"), std::string::npos) << human.out;
+}
+
+TEST_F(CliTest, CodecFlagAndStorageTomlChooseTheCodec) {
+  std::string text = testing::FastaLikeText(50000, 4);
+  testing::WriteFile(dir_ / "t", text);
+  ASSERT_EQ(RunStore(store_, {"--codec", "snappy", "put", dir_ / "t"}).exit_code, 0);
+  auto ls = nlohmann::json::parse(RunStore(store_, {"ls", "--json"}).out);
+  bool found = false;
+  for (const auto& o : ls) found |= o["raw_bytes"] == 50000 && o["codec"] == "snappy";
+  EXPECT_TRUE(found) << ls.dump();
+  auto bad = RunStore(store_, {"--codec", "zstd:99", "put", dir_ / "t"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("zstd levels are 1 to 22"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliTest, UsageErrorsExitTwoAndErrorsAreOneLineOnStderr) {
+  auto none = testing::Run({testing::StoreBinary()});
+  EXPECT_EQ(none.exit_code, 2);
+  auto unknown = RunStore(store_, {"get"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  auto bad_id = RunStore(store_, {"get", "xyz"});
+  EXPECT_EQ(bad_id.exit_code, 1);
+  EXPECT_TRUE(bad_id.out.empty());
+  EXPECT_EQ(std::count(bad_id.err.begin(), bad_id.err.end(), '\n'), 1) << bad_id.err;
+  EXPECT_EQ(bad_id.err.rfind("talaria-store: ", 0), 0u) << bad_id.err;
+  auto gc_without_roots = RunStore(store_, {"gc"});
+  EXPECT_EQ(gc_without_roots.exit_code, 2);
+}
+
+TEST_F(CliTest, HelpExplainsEveryCommand) {
+  auto help = testing::Run({testing::StoreBinary(), "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* cmd : {"init", "put", "get", "has", "ls", "stats", "verify", "gc", "index"}) {
+    EXPECT_NE(help.out.find(cmd), std::string::npos) << cmd;
+  }
+  auto verify_help = testing::Run({testing::StoreBinary(), "verify", "--help"});
+  EXPECT_NE(verify_help.out.find("hash_mismatch"), std::string::npos);
+}
+
+TEST_F(CliTest, GcKeepsWhatTheKeepFileNamesAndDryRunChangesNothing) {
+  std::string keep = Put("k", testing::RandomBytes(300000, 5));
+  std::string drop = Put("d", testing::RandomBytes(300000, 6));
+  testing::WriteFile(dir_ / "keep.txt", "# roots\n" + keep + "  k\n\n");
+  auto dry = RunStore(store_, {"gc", "--keep-file", dir_ / "keep.txt", "--dry-run", "--json"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(nlohmann::json::parse(dry.out)["objects_removed"], 1);
+  EXPECT_EQ(RunStore(store_, {"has", drop}).exit_code, 0);
+  auto gc = RunStore(store_, {"gc", "--keep-file", dir_ / "keep.txt"});
+  ASSERT_EQ(gc.exit_code, 0) << gc.err;
+  EXPECT_NE(gc.out.find("removed 1 of 2 objects"), std::string::npos) << gc.out;
+  EXPECT_EQ(RunStore(store_, {"has", drop}).exit_code, 1);
+  EXPECT_EQ(RunStore(store_, {"has", keep}).exit_code, 0);
+  testing::WriteFile(dir_ / "bad.txt", keep + "\nnot-an-id\n");
+  auto bad = RunStore(store_, {"gc", "--keep-file", dir_ / "bad.txt"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("bad.txt:2"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace talaria
