@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "index/database_table.h"
 #include "index/lmdb_env.h"
 #include "index/meta_table.h"
 #include "index/object_table.h"
@@ -29,17 +30,17 @@ class Index {
   const ObjectTable& objects() const { return objects_; }
   const PackTable& packs() const { return packs_; }
   const MetaTable& meta() const { return meta_; }
+  const DatabaseTable& databases() const { return databases_; }
 
   core::Result<ReadTxn> BeginRead() const { return env_->BeginRead(); }
-  core::Status Update(const std::function<core::Status(WriteTxn&)>& fn) {
-    return env_->Update(fn);
-  }
+  core::Status Update(const std::function<core::Status(WriteTxn&)>& fn) { return env_->Update(fn); }
 
  private:
   std::unique_ptr<LmdbEnv> env_;
   ObjectTable objects_;
   PackTable packs_;
   MetaTable meta_;
+  DatabaseTable databases_;
 };
 
 }  // namespace talaria::index

@@ -13,14 +13,25 @@ tl::unexpected<core::Error> LmdbError(std::string_view context, int rc) {
   m += mdb_strerror(rc);
   core::Code code = core::Code::kIoError;
   switch (rc) {
-    case MDB_NOTFOUND: code = core::Code::kNotFound; break;
-    case MDB_MAP_FULL: code = core::Code::kNoSpace; break;
+    case MDB_NOTFOUND:
+      code = core::Code::kNotFound;
+      break;
+    case MDB_MAP_FULL:
+      code = core::Code::kNoSpace;
+      break;
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
-    case MDB_INVALID: code = core::Code::kCorruption; break;
-    case MDB_VERSION_MISMATCH: code = core::Code::kUnsupported; break;
-    case MDB_READERS_FULL: code = core::Code::kBusy; break;
-    default: break;
+    case MDB_INVALID:
+      code = core::Code::kCorruption;
+      break;
+    case MDB_VERSION_MISMATCH:
+      code = core::Code::kUnsupported;
+      break;
+    case MDB_READERS_FULL:
+      code = core::Code::kBusy;
+      break;
+    default:
+      break;
   }
   return core::MakeError(code, std::move(m), rc);
 }

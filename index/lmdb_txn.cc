@@ -29,6 +29,17 @@ Result<Cursor> Txn::OpenCursor(MDB_dbi dbi) const {
   return Cursor(c);
 }
 
+Status Txn::ForEach(MDB_dbi dbi,
+                    const std::function<Status(std::string_view, std::string_view)>& fn) const {
+  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, OpenCursor(dbi));
+  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.First());
+  while (entry) {
+    TALARIA_RETURN_IF_ERROR(fn(entry->first, entry->second));
+    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
+  }
+  return core::OkStatus();
+}
+
 Result<size_t> Txn::Count(MDB_dbi dbi) const {
   MDB_stat st;
   int rc = mdb_stat(txn_, dbi, &st);

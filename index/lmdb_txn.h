@@ -12,6 +12,7 @@
 
 #include <lmdb.h>
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,10 @@ class Txn {
   // The value under `key`, nullopt if there is none.
   core::Result<std::optional<std::string_view>> Get(MDB_dbi dbi, std::string_view key) const;
   core::Result<Cursor> OpenCursor(MDB_dbi dbi) const;
+  // Calls fn(key, value) for every entry in key order; stops at and returns
+  // fn's first error.
+  core::Status ForEach(
+      MDB_dbi dbi, const std::function<core::Status(std::string_view, std::string_view)>& fn) const;
   // Number of entries in a table.
   core::Result<size_t> Count(MDB_dbi dbi) const;
   MDB_txn* raw() const { return txn_; }
@@ -97,9 +102,7 @@ class Cursor {
   MDB_cursor* cursor_;
 };
 
-inline MDB_val ToVal(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+inline MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 inline std::string_view FromVal(const MDB_val& v) {
   return {static_cast<const char*>(v.mv_data), v.mv_size};
 }

@@ -10,7 +10,8 @@ using core::Status;
 Result<std::optional<uint64_t>> MetaTable::GetU64(const Txn& txn, std::string_view name) const {
   TALARIA_ASSIGN_OR_RETURN(auto v, txn.Get(dbi_, name));
   if (!v) return std::optional<uint64_t>();
-  if (v->size() != 8) return core::Corruption("index meta '" + std::string(name) + "' is not 8 bytes");
+  if (v->size() != 8)
+    return core::Corruption("index meta '" + std::string(name) + "' is not 8 bytes");
   return std::optional<uint64_t>(core::DecodeFixed64(v->data()));
 }
 

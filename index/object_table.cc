@@ -68,19 +68,13 @@ Status ObjectTable::Delete(WriteTxn& txn, const core::ObjectId& id) const {
 Status ObjectTable::ForEach(
     const Txn& txn,
     const std::function<Status(const core::ObjectId&, const ObjectEntry&)>& fn) const {
-  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(dbi_));
-  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.First());
-  while (entry) {
-    if (entry->first.size() != core::ObjectId::kSize) {
-      return core::Corruption("index object key of " + std::to_string(entry->first.size()) +
-                              " bytes");
+  return txn.ForEach(dbi_, [&](std::string_view key, std::string_view value) -> Status {
+    if (key.size() != core::ObjectId::kSize) {
+      return core::Corruption("index object key of " + std::to_string(key.size()) + " bytes");
     }
-    auto id = core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(entry->first.data()));
-    TALARIA_ASSIGN_OR_RETURN(ObjectEntry e, Decode(entry->second));
-    TALARIA_RETURN_IF_ERROR(fn(id, e));
-    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
-  }
-  return core::OkStatus();
+    TALARIA_ASSIGN_OR_RETURN(ObjectEntry e, Decode(value));
+    return fn(core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(key.data())), e);
+  });
 }
 
 }  // namespace talaria::index

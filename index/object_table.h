@@ -37,9 +37,9 @@ class ObjectTable {
   // kNotFound if the id is absent.
   core::Status Delete(WriteTxn& txn, const core::ObjectId& id) const;
   // Calls fn for every object in id order; stops at and returns fn's first error.
-  core::Status ForEach(const Txn& txn,
-                       const std::function<core::Status(const core::ObjectId&,
-                                                        const ObjectEntry&)>& fn) const;
+  core::Status ForEach(
+      const Txn& txn,
+      const std::function<core::Status(const core::ObjectId&, const ObjectEntry&)>& fn) const;
   core::Result<size_t> Count(const Txn& txn) const { return txn.Count(dbi_); }
   MDB_dbi dbi() const { return dbi_; }
 

@@ -16,7 +16,8 @@ std::string Key(uint64_t pack) {
   return k;
 }
 Result<PackEntry> Decode(std::string_view v) {
-  if (v.size() != 16) return core::Corruption("index pack entry of " + std::to_string(v.size()) + " bytes");
+  if (v.size() != 16)
+    return core::Corruption("index pack entry of " + std::to_string(v.size()) + " bytes");
   return PackEntry{core::DecodeFixed64(v.data()), core::DecodeFixed64(v.data() + 8)};
 }
 }  // namespace
@@ -39,15 +40,11 @@ Status PackTable::Delete(WriteTxn& txn, uint64_t pack) const { return txn.Delete
 
 Status PackTable::ForEach(const Txn& txn,
                           const std::function<Status(uint64_t, const PackEntry&)>& fn) const {
-  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(dbi_));
-  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.First());
-  while (entry) {
-    if (entry->first.size() != 8) return core::Corruption("index pack key is not 8 bytes");
-    TALARIA_ASSIGN_OR_RETURN(PackEntry e, Decode(entry->second));
-    TALARIA_RETURN_IF_ERROR(fn(core::DecodeBigEndian64(entry->first.data()), e));
-    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
-  }
-  return core::OkStatus();
+  return txn.ForEach(dbi_, [&](std::string_view key, std::string_view value) -> Status {
+    if (key.size() != 8) return core::Corruption("index pack key is not 8 bytes");
+    TALARIA_ASSIGN_OR_RETURN(PackEntry e, Decode(value));
+    return fn(core::DecodeBigEndian64(key.data()), e);
+  });
 }
 
 }  // namespace talaria::index

@@ -2,17 +2,19 @@
 
 // The names of the index's tables and the schema version this build
 // writes (DESIGN §5). A store whose index has a newer schema is refused;
-// an older one is upgraded on open (none exist yet).
+// an older one is refused with advice to run `talaria-store index rebuild`,
+// which recreates every table from packs and manifests.
 
 #include <cstdint>
 
 namespace talaria::index {
 
-inline constexpr uint32_t kSchemaVersion = 1;
+inline constexpr uint32_t kSchemaVersion = 2;
 
-inline constexpr char kObjectsTable[] = "objects";  // object id (32 bytes) -> ObjectEntry
-inline constexpr char kPacksTable[] = "packs";      // pack number (8, big-endian) -> PackEntry
-inline constexpr char kMetaTable[] = "meta";        // name -> value
+inline constexpr char kObjectsTable[] = "objects";      // object id (32 bytes) -> ObjectEntry
+inline constexpr char kPacksTable[] = "packs";          // pack number (8, big-endian) -> PackEntry
+inline constexpr char kMetaTable[] = "meta";            // name -> value
+inline constexpr char kDatabasesTable[] = "databases";  // name \0 version -> DatabaseVersion
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 

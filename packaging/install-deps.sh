@@ -7,11 +7,11 @@
 set -euo pipefail
 
 runtime_pkgs=(
-  fuse3 libfuse3-3 libssl3 libzstd1 liblz4-1 libsnappy1v5 liblmdb0 libxxhash0 zstd
+  fuse3 libfuse3-3 libssl3 libzstd1 liblz4-1 libsnappy1v5 liblmdb0 libxxhash0 zlib1g zstd
 )
 build_pkgs=(
   build-essential cmake ninja-build pkg-config clang-format git
-  libfuse3-dev libssl-dev libzstd-dev liblz4-dev libsnappy-dev liblmdb-dev libxxhash-dev
+  libfuse3-dev libssl-dev libzstd-dev liblz4-dev libsnappy-dev liblmdb-dev libxxhash-dev zlib1g-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libexpected-dev
   # used by tests and benchmarks: real codecs' command-line tools, openssl speed

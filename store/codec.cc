@@ -9,10 +9,14 @@ using core::Status;
 
 std::string_view CodecTypeName(CodecType type) {
   switch (type) {
-    case CodecType::kNone: return "none";
-    case CodecType::kZstd: return "zstd";
-    case CodecType::kLz4: return "lz4";
-    case CodecType::kSnappy: return "snappy";
+    case CodecType::kNone:
+      return "none";
+    case CodecType::kZstd:
+      return "zstd";
+    case CodecType::kLz4:
+      return "lz4";
+    case CodecType::kSnappy:
+      return "snappy";
   }
   return "unknown";
 }
@@ -55,22 +59,28 @@ Result<CodecSpec> CodecSpec::Parse(std::string_view text) {
 
 std::string CodecSpec::ToString() const {
   switch (type) {
-    case CodecType::kZstd: return "zstd:" + std::to_string(level);
-    case CodecType::kLz4: return level == 0 ? "lz4" : "lz4hc:" + std::to_string(level);
-    default: return std::string(CodecTypeName(type));
+    case CodecType::kZstd:
+      return "zstd:" + std::to_string(level);
+    case CodecType::kLz4:
+      return level == 0 ? "lz4" : "lz4hc:" + std::to_string(level);
+    default:
+      return std::string(CodecTypeName(type));
   }
 }
 
-Result<std::string> Compress(const CodecSpec& spec, std::string_view raw,
-                             std::string_view prefix) {
+Result<std::string> Compress(const CodecSpec& spec, std::string_view raw, std::string_view prefix) {
   if (!prefix.empty() && spec.type != CodecType::kZstd) {
     return core::InvalidArgument("only zstd can compress against a base object");
   }
   switch (spec.type) {
-    case CodecType::kNone: return std::string(raw);
-    case CodecType::kZstd: return ZstdCompress(spec.level, raw, prefix);
-    case CodecType::kLz4: return Lz4Compress(spec.level, raw);
-    case CodecType::kSnappy: return SnappyCompress(raw);
+    case CodecType::kNone:
+      return std::string(raw);
+    case CodecType::kZstd:
+      return ZstdCompress(spec.level, raw, prefix);
+    case CodecType::kLz4:
+      return Lz4Compress(spec.level, raw);
+    case CodecType::kSnappy:
+      return SnappyCompress(raw);
   }
   return core::InvalidArgument("unknown codec");
 }
@@ -90,18 +100,31 @@ Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t
   }
   Status st;
   switch (type) {
-    case CodecType::kZstd: st = ZstdCheckLength(stored, raw_len); break;
-    case CodecType::kLz4: st = Lz4CheckLength(stored, raw_len); break;
-    case CodecType::kSnappy: st = SnappyCheckLength(stored, raw_len); break;
-    default: return core::Corruption("unknown codec " + std::to_string(static_cast<int>(type)));
+    case CodecType::kZstd:
+      st = ZstdCheckLength(stored, raw_len);
+      break;
+    case CodecType::kLz4:
+      st = Lz4CheckLength(stored, raw_len);
+      break;
+    case CodecType::kSnappy:
+      st = SnappyCheckLength(stored, raw_len);
+      break;
+    default:
+      return core::Corruption("unknown codec " + std::to_string(static_cast<int>(type)));
   }
   if (!st) return core::Propagate(st.error());
   std::string out;
   out.resize(raw_len);
   switch (type) {
-    case CodecType::kZstd: st = ZstdDecompress(stored, prefix, &out); break;
-    case CodecType::kLz4: st = Lz4Decompress(stored, &out); break;
-    default: st = SnappyDecompress(stored, &out); break;
+    case CodecType::kZstd:
+      st = ZstdDecompress(stored, prefix, &out);
+      break;
+    case CodecType::kLz4:
+      st = Lz4Decompress(stored, &out);
+      break;
+    default:
+      st = SnappyDecompress(stored, &out);
+      break;
   }
   if (!st) return core::Propagate(st.error());
   return out;

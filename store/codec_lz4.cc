@@ -25,8 +25,8 @@ core::Result<std::string> Lz4Compress(int level, std::string_view raw) {
 core::Status Lz4CheckLength(std::string_view stored, uint64_t raw_len) {
   // LZ4 cannot expand data by more than 255:1 (one literal-length byte per 255).
   if (raw_len > static_cast<uint64_t>(stored.size()) * 255 + 64 || raw_len > INT_MAX) {
-    return core::Corruption("lz4: " + std::to_string(stored.size()) +
-                            " bytes cannot expand to " + std::to_string(raw_len));
+    return core::Corruption("lz4: " + std::to_string(stored.size()) + " bytes cannot expand to " +
+                            std::to_string(raw_len));
   }
   return core::OkStatus();
 }

@@ -50,8 +50,8 @@ core::Result<std::string> ZstdCompress(int level, std::string_view raw, std::str
   }
   std::string out(ZSTD_compressBound(raw.size()), '\0');
   size_t n = ZSTD_compress2(cctx, out.data(), out.size(), raw.data(), raw.size());
-  if (ZSTD_isError(n)) return core::MakeError(core::Code::kIoError, std::string("zstd: ") +
-                                                  ZSTD_getErrorName(n));
+  if (ZSTD_isError(n))
+    return core::MakeError(core::Code::kIoError, std::string("zstd: ") + ZSTD_getErrorName(n));
   out.resize(n);
   return out;
 }

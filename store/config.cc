@@ -37,7 +37,8 @@ Status ReadInt(const toml::table& t, const char* key, const std::string& where, 
   return core::OkStatus();
 }
 
-Status CheckKeys(const toml::table& t, const std::string& where, const std::set<std::string>& known) {
+Status CheckKeys(const toml::table& t, const std::string& where,
+                 const std::set<std::string>& known) {
   for (const auto& [key, value] : t) {
     if (!known.count(std::string(key.str()))) {
       return core::InvalidArgument(where + ": unknown key '" + std::string(key.str()) + "'");
@@ -88,8 +89,9 @@ core::Result<int64_t> EnvInt(const char* name, const char* value, int64_t lo, in
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) {
-    return core::InvalidArgument(std::string(name) + "='" + value + "': expected a whole number from " +
-                                 std::to_string(lo) + " to " + std::to_string(hi));
+    return core::InvalidArgument(std::string(name) + "='" + value +
+                                 "': expected a whole number from " + std::to_string(lo) + " to " +
+                                 std::to_string(hi));
   }
   return v;
 }

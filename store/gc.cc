@@ -1,6 +1,5 @@
 #include "store/gc.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -64,10 +63,9 @@ Status Repack(ObjectStore& store, uint64_t pack, const PackUsage& usage, GcResul
     }
     records.push_back(ObjectStore::Prepared{r.header, std::move(r.frame)});
   }
-  TALARIA_RETURN_IF_ERROR(store.WriteRecords(records, /*skip_existing=*/false,
-                                             [&](index::WriteTxn& txn) -> Status {
-                                               return store.index().packs().Delete(txn, pack);
-                                             }));
+  TALARIA_RETURN_IF_ERROR(store.WriteRecords(
+      records, /*skip_existing=*/false,
+      [&](index::WriteTxn& txn) -> Status { return store.index().packs().Delete(txn, pack); }));
   result->bytes_rewritten += usage.live_bytes;
   return core::OkStatus();
 }
@@ -79,7 +77,8 @@ Status RemovePackFile(ObjectStore& store, uint64_t pack, GcResult* result) {
     auto size = core::FileSize(fd->get(), path);
     if (size) result->bytes_reclaimed += *size;
   }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return core::ErrnoError("remove " + path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return core::ErrnoError("remove " + path, errno);
   store.pack_reader().Forget(pack);
   return core::FsyncDir(store.paths().pack_dir(pack));
 }
@@ -89,20 +88,9 @@ Status RemovePackFile(ObjectStore& store, uint64_t pack, GcResult* result) {
 std::vector<uint64_t> OrphanPacks(ObjectStore& store, const std::map<uint64_t, PackUsage>& known,
                                   uint64_t current) {
   std::vector<uint64_t> orphans;
-  DIR* top = ::opendir(store.paths().packs_dir().c_str());
-  if (!top) return orphans;
-  while (dirent* sub = ::readdir(top)) {
-    if (sub->d_name[0] == '.') continue;
-    std::string dir = store.paths().packs_dir() + "/" + sub->d_name;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) continue;
-    while (dirent* f = ::readdir(d)) {
-      auto n = StorePaths::ParsePackFileName(f->d_name);
-      if (n && *n < current && !known.count(*n)) orphans.push_back(*n);
-    }
-    ::closedir(d);
+  for (const auto& [pack, path] : store.paths().ListPackFiles()) {
+    if (pack < current && !known.count(pack)) orphans.push_back(pack);
   }
-  ::closedir(top);
   return orphans;
 }
 
@@ -121,8 +109,8 @@ Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>&
   std::map<uint64_t, PackUsage> packs;
   {
     TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
-    TALARIA_RETURN_IF_ERROR(store.index().packs().ForEach(
-        txn, [&](uint64_t pack, const index::PackEntry& e) -> Status {
+    TALARIA_RETURN_IF_ERROR(
+        store.index().packs().ForEach(txn, [&](uint64_t pack, const index::PackEntry& e) -> Status {
           packs[pack].committed = e.committed_len;
           return core::OkStatus();
         }));
@@ -159,7 +147,8 @@ Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>&
 
   if (!dead.empty()) {
     TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
-      for (const ObjectId& id : dead) TALARIA_RETURN_IF_ERROR(store.index().objects().Delete(txn, id));
+      for (const ObjectId& id : dead)
+        TALARIA_RETURN_IF_ERROR(store.index().objects().Delete(txn, id));
       return core::OkStatus();
     }));
     for (const ObjectId& id : dead) store.cache().Erase(id);

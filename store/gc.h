@@ -22,17 +22,17 @@
 namespace talaria::store {
 
 struct GcOptions {
-  bool dry_run = false;          // compute everything, change nothing
+  bool dry_run = false;           // compute everything, change nothing
   double repack_threshold = 0.5;  // rewrite packs whose live fraction is below this
 };
 
 struct GcResult {
   uint64_t objects_before = 0;
   uint64_t objects_removed = 0;
-  uint64_t bytes_removed = 0;    // pack bytes that removed objects occupied
-  uint64_t packs_repacked = 0;   // packs rewritten or deleted
-  uint64_t bytes_rewritten = 0;  // live bytes copied to new packs
-  uint64_t bytes_reclaimed = 0;  // pack file bytes given back to the file system
+  uint64_t bytes_removed = 0;                 // pack bytes that removed objects occupied
+  uint64_t packs_repacked = 0;                // packs rewritten or deleted
+  uint64_t bytes_rewritten = 0;               // live bytes copied to new packs
+  uint64_t bytes_reclaimed = 0;               // pack file bytes given back to the file system
   std::vector<core::ObjectId> missing_roots;  // roots that are not in the store
   std::vector<std::string> problems;          // packs left alone because they are damaged
 };

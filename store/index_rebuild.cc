@@ -23,20 +23,6 @@ using core::Status;
 
 namespace {
 
-std::map<uint64_t, std::string> FindPacks(const StorePaths& paths) {
-  std::map<uint64_t, std::string> packs;
-  std::error_code ec;
-  for (const auto& sub : std::filesystem::directory_iterator(paths.packs_dir(), ec)) {
-    if (!sub.is_directory()) continue;
-    for (const auto& f : std::filesystem::directory_iterator(sub.path(), ec)) {
-      if (auto n = StorePaths::ParsePackFileName(f.path().filename().string())) {
-        packs[*n] = f.path().string();
-      }
-    }
-  }
-  return packs;
-}
-
 struct Found {
   index::ObjectEntry entry;
   bool intact = false;
@@ -53,7 +39,7 @@ Result<RebuildResult> RebuildIndex(const std::string& root) {
   RebuildResult result;
   std::unordered_map<ObjectId, Found> objects;
   std::map<uint64_t, index::PackEntry> pack_entries;
-  for (const auto& [pack, path] : FindPacks(paths)) {
+  for (const auto& [pack, path] : paths.ListPackFiles()) {
     auto scan = ScanPack(path, [&](const ScannedRecord& r) -> Status {
       index::ObjectEntry e;
       e.pack = pack;

@@ -48,8 +48,8 @@ void ObjectCache::EvictLocked() {
 
 CacheStats ObjectCache::stats() const {
   core::MutexLock lock(&mu_);
-  return CacheStats{hits_.load(), misses_.load(), evictions_.load(), map_.size(), bytes_,
-                    capacity_};
+  return CacheStats{hits_.load(), misses_.load(), evictions_.load(),
+                    map_.size(),  bytes_,         capacity_};
 }
 
 }  // namespace talaria::store

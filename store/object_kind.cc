@@ -4,10 +4,14 @@ namespace talaria::store {
 
 std::string_view ObjectKindName(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::kBlob: return "blob";
-    case ObjectKind::kChunk: return "chunk";
-    case ObjectKind::kDeltaChunk: return "delta_chunk";
-    case ObjectKind::kManifest: return "manifest";
+    case ObjectKind::kBlob:
+      return "blob";
+    case ObjectKind::kChunk:
+      return "chunk";
+    case ObjectKind::kDeltaChunk:
+      return "delta_chunk";
+    case ObjectKind::kManifest:
+      return "manifest";
   }
   return "unknown";
 }

@@ -1,6 +1,7 @@
 #include "store/object_store.h"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <unordered_set>
 
@@ -42,8 +43,10 @@ bool DirIsEmpty(const std::string& dir) {
 Status ObjectStore::Init(const std::string& root, const StoreConfig& config) {
   StorePaths paths(root);
   if (core::PathExists(root)) {
-    if (!core::IsDirectory(root)) return core::InvalidArgument(root + " exists and is not a directory");
-    if (core::PathExists(paths.index_dir())) return core::InvalidArgument(root + " is already a store");
+    if (!core::IsDirectory(root))
+      return core::InvalidArgument(root + " exists and is not a directory");
+    if (core::PathExists(paths.index_dir()))
+      return core::InvalidArgument(root + " is already a store");
     if (!DirIsEmpty(root)) {
       return core::InvalidArgument(root + " is not empty; a new store needs an empty directory");
     }
@@ -79,17 +82,19 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root,
                                                        const OpenOptions& options) {
   StorePaths paths(root);
   if (!core::PathExists(root)) {
-    return core::NotFound("store " + root + " does not exist (create one with: talaria-store init " +
-                          root + ")");
+    return core::NotFound("store " + root +
+                          " does not exist (create one with: talaria-store init " + root + ")");
   }
   if (!core::IsDirectory(root) || !core::PathExists(paths.index_dir() + "/data.mdb")) {
-    return core::InvalidArgument(root + " is not a talaria store (it has no index/; create one with"
+    return core::InvalidArgument(root +
+                                 " is not a talaria store (it has no index/; create one with"
                                  " talaria-store init, or rebuild a lost index with"
                                  " talaria-store index rebuild)");
   }
   std::optional<WriterLock> lock;
   if (options.writable) {
-    TALARIA_ASSIGN_OR_RETURN(lock, WriterLock::Acquire(paths.writer_lock(), options.wait_for_writer));
+    TALARIA_ASSIGN_OR_RETURN(lock,
+                             WriterLock::Acquire(paths.writer_lock(), options.wait_for_writer));
   }
   index::EnvOptions env = options.index;
   env.create = false;
@@ -165,8 +170,8 @@ Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectI
   auto raw = DecodeFrame(record->frame, base ? std::string_view(*base) : std::string_view());
   if (!raw) {
     return core::Corruption(what + ": hash mismatch: stored bytes are damaged (pack " +
-                            std::to_string(entry.pack) + " offset " +
-                            std::to_string(entry.offset) + ": " + raw.error().message() + ")");
+                            std::to_string(entry.pack) + " offset " + std::to_string(entry.offset) +
+                            ": " + raw.error().message() + ")");
   }
   if (raw->size() != entry.raw_len) {
     return core::Corruption(what + ": size mismatch: rebuilt " + std::to_string(raw->size()) +
@@ -181,17 +186,18 @@ Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectI
   return value;
 }
 
-Result<ObjectStore::Prepared> ObjectStore::Prepare(std::string_view data,
+Result<ObjectStore::Prepared> ObjectStore::Prepare(const ObjectId& id, std::string_view data,
                                                    const PutOptions& options) {
   Prepared p;
-  p.header.id = ObjectId::Hash(data);
+  p.header.id = id;
   p.header.kind = options.kind;
   p.header.raw_len = data.size();
   CodecSpec spec = options.codec.value_or(config_.codec);
   TALARIA_ASSIGN_OR_RETURN(p.frame, EncodeFrame(spec, data));
   if (options.base && !options.base->IsZero() && *options.base != p.header.id) {
     TALARIA_ASSIGN_OR_RETURN(auto base_entry, Lookup(*options.base));
-    if (!base_entry) return core::NotFound("delta base " + options.base->Hex() + " is not in the store");
+    if (!base_entry)
+      return core::NotFound("delta base " + options.base->Hex() + " is not in the store");
     if (base_entry->depth + 1u <= config_.max_delta_depth) {
       TALARIA_ASSIGN_OR_RETURN(auto base, Get(*options.base));
       CodecSpec patch_spec = spec.type == CodecType::kZstd ? spec : CodecSpec{CodecType::kZstd, 3};
@@ -208,22 +214,44 @@ Result<ObjectStore::Prepared> ObjectStore::Prepare(std::string_view data,
 }
 
 Result<core::ObjectId> ObjectStore::Put(std::string_view data, const PutOptions& options) {
-  TALARIA_ASSIGN_OR_RETURN(auto ids, PutBatch(std::span<const std::string_view>(&data, 1), options));
+  TALARIA_ASSIGN_OR_RETURN(auto ids,
+                           PutBatch(std::span<const std::string_view>(&data, 1), options));
   return ids.front();
 }
 
 Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const std::string_view> data,
                                                     const PutOptions& options) {
-  std::vector<Result<Prepared>> prepared(data.size(), core::NotFound(""));
-  core::ParallelFor(data.size(), config_.effective_threads(),
-                    [&](size_t i) { prepared[i] = Prepare(data[i], options); });
+  std::vector<PutRequest> requests;
+  requests.reserve(data.size());
+  for (std::string_view d : data) requests.push_back(PutRequest{d, options});
+  return PutBatch(requests);
+}
+
+Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const PutRequest> requests,
+                                                    std::vector<bool>* written) {
+  const size_t n = requests.size();
+  std::vector<ObjectId> ids(n);
+  std::vector<Result<std::optional<Prepared>>> prepared(n, std::optional<Prepared>());
+  core::ParallelFor(n, config_.effective_threads(), [&](size_t i) {
+    ids[i] = ObjectId::Hash(requests[i].data);
+    auto exists = Has(ids[i]);
+    if (!exists) {
+      prepared[i] = core::Propagate(exists.error());
+    } else if (!*exists) {
+      auto p = Prepare(ids[i], requests[i].data, requests[i].options);
+      prepared[i] = p ? Result<std::optional<Prepared>>(std::move(*p))
+                      : Result<std::optional<Prepared>>(core::Propagate(p.error()));
+    }
+  });
   std::vector<Prepared> records;
-  std::vector<ObjectId> ids;
-  records.reserve(data.size());
-  for (auto& p : prepared) {
+  if (written) written->assign(n, false);
+  std::unordered_set<ObjectId> seen;
+  for (size_t i = 0; i < n; ++i) {
+    auto& p = prepared[i];
     if (!p) return core::Propagate(p.error());
-    ids.push_back(p->header.id);
-    records.push_back(std::move(*p));
+    if (!*p || !seen.insert(ids[i]).second) continue;
+    if (written) (*written)[i] = true;
+    records.push_back(std::move(**p));
   }
   TALARIA_RETURN_IF_ERROR(WriteRecords(records, /*skip_existing=*/true));
   return ids;
@@ -236,8 +264,8 @@ Status ObjectStore::EnsureWriter() {
   index::PackEntry entry;
   {
     TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index_->BeginRead());
-    TALARIA_RETURN_IF_ERROR(index_->packs().ForEach(
-        txn, [&](uint64_t n, const index::PackEntry& e) -> Status {
+    TALARIA_RETURN_IF_ERROR(
+        index_->packs().ForEach(txn, [&](uint64_t n, const index::PackEntry& e) -> Status {
           pack = n;
           entry = e;
           return core::OkStatus();
@@ -306,8 +334,14 @@ Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_exist
     for (const auto& [p, loc] : placed) {
       const RecordHeader& h = p->header;
       TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(p->frame));
-      index::ObjectEntry e{loc.pack, loc.offset, loc.length, static_cast<uint8_t>(h.kind),
-                           static_cast<uint8_t>(fh.codec), h.depth, h.raw_len, fh.stored_len,
+      index::ObjectEntry e{loc.pack,
+                           loc.offset,
+                           loc.length,
+                           static_cast<uint8_t>(h.kind),
+                           static_cast<uint8_t>(fh.codec),
+                           h.depth,
+                           h.raw_len,
+                           fh.stored_len,
                            h.base};
       TALARIA_RETURN_IF_ERROR(index_->objects().Put(txn, h.id, e));
     }
@@ -318,7 +352,47 @@ Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_exist
     return core::OkStatus();
   });
   if (!st) return fail(st.error());
+  for (const auto& [p, loc] : placed) written_.push_back(p->header.id);
   return core::OkStatus();
+}
+
+Result<ObjectStore::WriteMark> ObjectStore::Mark() {
+  core::MutexLock lock(&write_mu_);
+  TALARIA_RETURN_IF_ERROR(EnsureWriter());
+  return WriteMark{writer_->pack(), writer_->length(), written_.size()};
+}
+
+Status ObjectStore::RollBack(const WriteMark& mark) {
+  core::MutexLock lock(&write_mu_);
+  TALARIA_RETURN_IF_ERROR(EnsureWriter());
+  std::vector<ObjectId> undo(written_.begin() + static_cast<std::ptrdiff_t>(mark.written),
+                             written_.end());
+  const uint64_t last_pack = writer_->pack();
+  TALARIA_RETURN_IF_ERROR(index_->Update([&](index::WriteTxn& txn) -> Status {
+    for (const ObjectId& id : undo) {
+      Status st = index_->objects().Delete(txn, id);
+      if (!st && st.error().code() != core::Code::kNotFound) return st;
+    }
+    TALARIA_ASSIGN_OR_RETURN(auto entry, index_->packs().Get(txn, mark.pack));
+    if (entry) {
+      entry->committed_len = mark.pack_length;
+      TALARIA_RETURN_IF_ERROR(index_->packs().Put(txn, mark.pack, *entry));
+    }
+    for (uint64_t p = mark.pack + 1; p <= last_pack; ++p) {
+      Status st = index_->packs().Delete(txn, p);
+      if (!st && st.error().code() != core::Code::kNotFound) return st;
+    }
+    return core::OkStatus();
+  }));
+  for (const ObjectId& id : undo) cache_.Erase(id);
+  written_.resize(mark.written);
+  for (uint64_t p = mark.pack + 1; p <= last_pack; ++p) {
+    ::unlink(paths_.pack_file(p).c_str());
+    reader_.Forget(p);
+  }
+  // Reopening the writer cuts the mark's pack back to its committed length.
+  writer_.reset();
+  return EnsureWriter();
 }
 
 }  // namespace talaria::store

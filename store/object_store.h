@@ -56,6 +56,12 @@ struct PutOptions {
   std::optional<core::ObjectId> base;
 };
 
+// One object to store, with its own options.
+struct PutRequest {
+  std::string_view data;
+  PutOptions options;
+};
+
 // What the index knows about one object.
 struct ObjectInfo {
   core::ObjectId id;
@@ -88,6 +94,12 @@ class ObjectStore {
   // compression run on the configured number of threads.
   core::Result<std::vector<core::ObjectId>> PutBatch(std::span<const std::string_view> data,
                                                      const PutOptions& options = {});
+  // The same with options per object. Objects already stored are hashed
+  // but not compressed again (what makes a re-run of an ingest cheap).
+  // With `written`, also tells which requests stored a new object (false:
+  // it was already in the store).
+  core::Result<std::vector<core::ObjectId>> PutBatch(std::span<const PutRequest> requests,
+                                                     std::vector<bool>* written = nullptr);
 
   // The raw bytes of an object. kNotFound if it is not in the store;
   // kCorruption ("hash mismatch") if its stored bytes are damaged.
@@ -115,8 +127,9 @@ class ObjectStore {
     RecordHeader header;
     std::string frame;
   };
-  // Hashes and encodes `data` (no I/O but reading a delta base).
-  core::Result<Prepared> Prepare(std::string_view data, const PutOptions& options);
+  // Encodes `data`, whose id is `id` (no I/O but reading a delta base).
+  core::Result<Prepared> Prepare(const core::ObjectId& id, std::string_view data,
+                                 const PutOptions& options);
 
   // Appends the records (skipping ids already stored when skip_existing),
   // fsyncs, then in one index transaction records their locations and the
@@ -124,6 +137,20 @@ class ObjectStore {
   // packs are cut back. kInvalidArgument unless the store is writable.
   core::Status WriteRecords(std::vector<Prepared>& records, bool skip_existing,
                             const std::function<core::Status(index::WriteTxn&)>& extra = {});
+
+  // A point in the write history to roll back to: everything written after
+  // it (objects and pack bytes) can be undone, as when an ingest finds bad
+  // input halfway. Objects that existed before the mark are never touched.
+  struct WriteMark {
+    uint64_t pack = 0;
+    uint64_t pack_length = 0;
+    size_t written = 0;  // position in the log of ids written by this process
+  };
+  core::Result<WriteMark> Mark();
+  // Removes the objects written since `mark` from the index and cuts the
+  // packs back to where they were. Only valid while no other write happened
+  // in between from another ObjectStore (the writer lock guarantees that).
+  core::Status RollBack(const WriteMark& mark);
 
   // The pack the writer is appending to (gc never rewrites it).
   core::Result<uint64_t> CurrentPack();
@@ -146,6 +173,7 @@ class ObjectStore {
   std::optional<WriterLock> writer_lock_;
   core::Mutex write_mu_;  // serialises the write path; never held while reading
   std::unique_ptr<PackWriter> writer_ GUARDED_BY(write_mu_);
+  std::vector<core::ObjectId> written_ GUARDED_BY(write_mu_);  // ids this process added
 };
 
 }  // namespace talaria::store

@@ -52,9 +52,9 @@ struct ScannedRecord {
 };
 
 struct ScanResult {
-  uint64_t valid_end = 0;      // end of the last intact record
-  uint64_t records = 0;        // intact records seen
-  uint64_t skipped_bytes = 0;  // bytes that held no intact record header
+  uint64_t valid_end = 0;             // end of the last intact record
+  uint64_t records = 0;               // intact records seen
+  uint64_t skipped_bytes = 0;         // bytes that held no intact record header
   std::vector<std::string> problems;  // one line per damaged stretch
 };
 

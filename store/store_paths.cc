@@ -1,6 +1,7 @@
 #include "store/store_paths.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "store/core/hex.h"
 
@@ -16,6 +17,18 @@ std::string StorePaths::pack_file(uint64_t pack) const {
   char name[32];
   std::snprintf(name, sizeof name, "%016llx.pack", static_cast<unsigned long long>(pack));
   return pack_dir(pack) + "/" + name;
+}
+
+std::map<uint64_t, std::string> StorePaths::ListPackFiles() const {
+  std::map<uint64_t, std::string> packs;
+  std::error_code ec;
+  for (const auto& sub : std::filesystem::directory_iterator(packs_dir(), ec)) {
+    if (!sub.is_directory(ec)) continue;
+    for (const auto& f : std::filesystem::directory_iterator(sub.path(), ec)) {
+      if (auto n = ParsePackFileName(f.path().filename().string())) packs[*n] = f.path().string();
+    }
+  }
+  return packs;
 }
 
 std::optional<uint64_t> StorePaths::ParsePackFileName(const std::string& file_name) {

@@ -8,6 +8,7 @@
 // Thread-safe (immutable).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,9 @@ class StorePaths {
   std::string writer_lock() const { return root_ + "/writer.lock"; }
   std::string pack_dir(uint64_t pack) const;
   std::string pack_file(uint64_t pack) const;
+
+  // Every pack file present on disk, by pack number (whatever the index says).
+  std::map<uint64_t, std::string> ListPackFiles() const;
 
   // The pack number of a file named like pack_file()'s, or nullopt.
   static std::optional<uint64_t> ParsePackFileName(const std::string& file_name);

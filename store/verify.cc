@@ -19,12 +19,18 @@ using core::Result;
 
 std::string_view VerifyErrorKindName(VerifyErrorKind kind) {
   switch (kind) {
-    case VerifyErrorKind::kHashMismatch: return "hash_mismatch";
-    case VerifyErrorKind::kReadError: return "read_error";
-    case VerifyErrorKind::kCorruptedData: return "corrupted_data";
-    case VerifyErrorKind::kMissingData: return "missing_data";
-    case VerifyErrorKind::kInvalidFormat: return "invalid_format";
-    case VerifyErrorKind::kSizeMismatch: return "size_mismatch";
+    case VerifyErrorKind::kHashMismatch:
+      return "hash_mismatch";
+    case VerifyErrorKind::kReadError:
+      return "read_error";
+    case VerifyErrorKind::kCorruptedData:
+      return "corrupted_data";
+    case VerifyErrorKind::kMissingData:
+      return "missing_data";
+    case VerifyErrorKind::kInvalidFormat:
+      return "invalid_format";
+    case VerifyErrorKind::kSizeMismatch:
+      return "size_mismatch";
   }
   return "unknown";
 }
@@ -77,7 +83,8 @@ std::optional<VerificationError> CheckObject(ObjectStore& store, const ObjectInf
                                                    " bytes, expected " + std::to_string(e.raw_len));
   }
   ObjectId actual = ObjectId::Hash(*raw);
-  if (actual != info.id) return err(VerifyErrorKind::kHashMismatch, "bytes hash to " + actual.Hex());
+  if (actual != info.id)
+    return err(VerifyErrorKind::kHashMismatch, "bytes hash to " + actual.Hex());
   return std::nullopt;
 }
 
@@ -118,7 +125,8 @@ Result<VerifyReport> VerifyStore(ObjectStore& store, const VerifyOptions& option
     core::MutexLock lock(&mu);
     if (problem) report.errors.push_back(std::move(*problem));
     auto now = std::chrono::steady_clock::now();
-    if (options.progress && (now - last_report > std::chrono::milliseconds(200) || d == objects.size())) {
+    if (options.progress &&
+        (now - last_report > std::chrono::milliseconds(200) || d == objects.size())) {
       last_report = now;
       options.progress(d, objects.size(), b);
     }

@@ -46,7 +46,7 @@ struct VerifyOptions {
 struct VerifyReport {
   uint64_t objects_checked = 0;
   uint64_t raw_bytes_checked = 0;
-  std::vector<VerificationError> errors;  // sorted by pack, offset
+  std::vector<VerificationError> errors;   // sorted by pack, offset
   std::vector<std::string> pack_problems;  // store-level findings (missing packs, orphans)
   bool ok() const { return errors.empty() && pack_problems.empty(); }
 };

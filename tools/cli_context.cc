@@ -56,7 +56,8 @@ core::Status CliContext::ApplyFlags(store::StoreConfig* config) const {
     if (!spec) return core::Propagate(spec.error().WithContext("--codec"));
     config->codec = *spec;
   }
-  if (opts.level != 0) TALARIA_RETURN_IF_ERROR(store::SetCompressionLevel(config, opts.level, "--level"));
+  if (opts.level != 0)
+    TALARIA_RETURN_IF_ERROR(store::SetCompressionLevel(config, opts.level, "--level"));
   if (opts.threads_set) config->threads = opts.threads;
   return core::OkStatus();
 }

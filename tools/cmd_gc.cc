@@ -1,8 +1,9 @@
-// talaria-store gc --keep-file FILE [--dry-run] [--json]
+// talaria-store gc [--keep-file FILE] [--dry-run] [--json]
 
 #include <fstream>
 #include <iostream>
 
+#include "store/database_catalog.h"
 #include "store/gc.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
@@ -27,7 +28,8 @@ core::Result<std::vector<core::ObjectId>> ReadKeepFile(const std::string& path) 
     auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
     auto last = line.find_first_of(" \t\r", first);
-    auto id = core::ObjectId::Parse(line.substr(first, last == std::string::npos ? last : last - first));
+    auto id =
+        core::ObjectId::Parse(line.substr(first, last == std::string::npos ? last : last - first));
     if (!id) return core::ParseError(path + ":" + std::to_string(n) + ": " + id.error().message());
     ids.push_back(*id);
   }
@@ -35,14 +37,26 @@ core::Result<std::vector<core::ObjectId>> ReadKeepFile(const std::string& path) 
 }
 
 int RunGc(const CliContext& ctx, const GcArgs& args) {
-  auto roots = ReadKeepFile(args.keep_file);
-  if (!roots) return Fail(roots.error());
+  std::vector<core::ObjectId> roots;
+  if (!args.keep_file.empty()) {
+    auto kept = ReadKeepFile(args.keep_file);
+    if (!kept) return Fail(kept.error());
+    roots = std::move(*kept);
+  }
   auto store = ctx.OpenStore(/*writable=*/true);
   if (!store) return Fail(store.error());
+  auto db_roots = store::DatabaseRoots(**store);
+  if (!db_roots) return Fail(db_roots.error());
+  roots.insert(roots.end(), db_roots->begin(), db_roots->end());
+  if (roots.empty()) {
+    return Fail(
+        "nothing to keep: the store has no database versions and no --keep-file was "
+        "given, so gc would remove every object. Name what to keep with --keep-file.");
+  }
   store::GcOptions options;
   options.dry_run = args.dry_run;
   options.repack_threshold = (*store)->config().repack_threshold;
-  auto r = store::CollectGarbage(**store, *roots, options);
+  auto r = store::CollectGarbage(**store, roots, options);
   if (!r) return Fail(r.error());
   std::vector<std::string> missing;
   for (const auto& id : r->missing_roots) missing.push_back(id.Hex());
@@ -60,9 +74,9 @@ int RunGc(const CliContext& ctx, const GcArgs& args) {
     const char* verb = args.dry_run ? "would remove" : "removed";
     std::cout << verb << ' ' << r->objects_removed << " of " << r->objects_before << " objects ("
               << HumanBytes(r->bytes_removed) << "); "
-              << (args.dry_run ? "would repack " : "repacked ") << r->packs_repacked
-              << " packs, " << (args.dry_run ? "reclaiming " : "reclaimed ")
-              << HumanBytes(r->bytes_reclaimed) << '\n';
+              << (args.dry_run ? "would repack " : "repacked ") << r->packs_repacked << " packs, "
+              << (args.dry_run ? "reclaiming " : "reclaimed ") << HumanBytes(r->bytes_reclaimed)
+              << '\n';
     for (const auto& m : missing) std::cout << "warning: root " << m << " is not in the store\n";
     for (const auto& p : r->problems) std::cout << "problem: " << p << '\n';
   }
@@ -73,13 +87,14 @@ int RunGc(const CliContext& ctx, const GcArgs& args) {
 
 void AddGcCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "gc", "Remove every object not reachable from the ids in --keep-file (their delta\n"
-            "bases are kept too), then rewrite packs whose live fraction is below\n"
-            "repack_threshold so the space goes back to the file system.");
+      "gc",
+      "Remove every object that no database version (and no id in --keep-file) needs;\n"
+      "delta bases of kept objects are kept too. Then rewrite packs whose live fraction\n"
+      "is below repack_threshold so the space goes back to the file system. With no\n"
+      "database and no --keep-file there are no roots, and gc refuses to run.");
   auto args = std::make_shared<GcArgs>();
   cmd->add_option("--keep-file", args->keep_file,
-                  "File of object ids to keep, one per line ('#' comments allowed)")
-      ->required()
+                  "Also keep the object ids in FILE, one per line ('#' comments allowed)")
       ->type_name("FILE");
   cmd->add_flag("--dry-run", args->dry_run, "Report what would be removed; change nothing");
   cmd->add_flag("--json", args->json, "Print JSON instead of text");

@@ -9,8 +9,9 @@ namespace talaria::tools {
 
 void AddGetCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "get", "Write an object's bytes to standard output or a file. The bytes are checked\n"
-             "against the id first: a damaged object is an error, never wrong output.");
+      "get",
+      "Write an object's bytes to standard output or a file. The bytes are checked\n"
+      "against the id first: a damaged object is an error, never wrong output.");
   auto id = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   cmd->add_option("ID", *id, "Object id (64 hex digits)")->required();

@@ -8,8 +8,9 @@ namespace talaria::tools {
 
 void AddHasCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "has", "Tell whether the store holds an object: prints 'yes' and exits 0, or 'no' and\n"
-             "exits 1.");
+      "has",
+      "Tell whether the store holds an object: prints 'yes' and exits 0, or 'no' and\n"
+      "exits 1.");
   auto id = std::make_shared<std::string>();
   cmd->add_option("ID", *id, "Object id (64 hex digits)")->required();
   cmd->callback([&ctx, run, id] {

@@ -10,9 +10,10 @@ namespace talaria::tools {
 void AddIndexCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand("index", "Maintain the store's LMDB index");
   cmd->require_subcommand(1);
-  auto* rebuild = cmd->add_subcommand(
-      "rebuild", "Recreate the index from the pack files alone (after losing or damaging\n"
-                 "index/). Stop mounts of the store first.");
+  auto* rebuild =
+      cmd->add_subcommand("rebuild",
+                          "Recreate the index from the pack files alone (after losing or damaging\n"
+                          "index/). Stop mounts of the store first.");
   rebuild->callback([&ctx, run] {
     *run = [&ctx] {
       std::string root = ctx.StoreDir();

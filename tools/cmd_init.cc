@@ -8,8 +8,9 @@ namespace talaria::tools {
 
 void AddInitCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "init", "Create a new, empty store (DIR, else --store / $TALARIA_STORAGE_DIR / default).\n"
-              "The codec flags given here are written into the store's storage.toml.");
+      "init",
+      "Create a new, empty store (DIR, else --store / $TALARIA_STORAGE_DIR / default).\n"
+      "The codec flags given here are written into the store's storage.toml.");
   auto dir = std::make_shared<std::string>();
   cmd->add_option("DIR", *dir, "Directory for the new store (must not exist, or be empty)");
   cmd->callback([&ctx, run, dir] {

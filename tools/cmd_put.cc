@@ -45,7 +45,8 @@ int RunPut(const CliContext& ctx, const PutArgs& args) {
     std::vector<std::string_view> views(data.begin(), data.end());
     auto ids = (*store)->PutBatch(views, options);
     if (!ids) return Fail(ids.error());
-    for (size_t i = 0; i < ids->size(); ++i) std::cout << (*ids)[i].Hex() << "  " << names[i] << '\n';
+    for (size_t i = 0; i < ids->size(); ++i)
+      std::cout << (*ids)[i].Hex() << "  " << names[i] << '\n';
     std::cout.flush();
     names.clear();
     data.clear();
@@ -69,8 +70,9 @@ int RunPut(const CliContext& ctx, const PutArgs& args) {
 
 void AddPutCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "put", "Store files as objects. Prints '<id>  <file>' per file once it is durable\n"
-             "(the id is the SHA-256 of the file, so the output works with sha256sum -c).");
+      "put",
+      "Store files as objects. Prints '<id>  <file>' per file once it is durable\n"
+      "(the id is the SHA-256 of the file, so the output works with sha256sum -c).");
   auto args = std::make_shared<PutArgs>();
   cmd->add_option("FILE", args->files, "Files to store ('-' for standard input)")->required();
   cmd->add_option("--kind", args->kind, "Object kind: blob, chunk, delta_chunk, manifest")

@@ -53,8 +53,9 @@ void PrintHuman(const std::string& root, const store::StoreStats& s) {
 
 void AddStatsCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "stats", "Show what the store holds: objects, raw and stored bytes, compression ratio,\n"
-               "deltas, packs and garbage.");
+      "stats",
+      "Show what the store holds: objects, raw and stored bytes, compression ratio,\n"
+      "deltas, packs and garbage.");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print JSON instead of text");
   cmd->callback([&ctx, run, json] {

@@ -44,10 +44,10 @@ int RunVerify(const CliContext& ctx, bool json) {
     }
     std::cout << "verified " << report->objects_checked << " objects ("
               << HumanBytes(report->raw_bytes_checked) << "): "
-              << (report->ok() ? "all intact"
-                               : std::to_string(report->errors.size()) + " damaged, " +
-                                     std::to_string(report->pack_problems.size()) +
-                                     " store problems")
+              << (report->ok()
+                      ? "all intact"
+                      : std::to_string(report->errors.size()) + " damaged, " +
+                            std::to_string(report->pack_problems.size()) + " store problems")
               << '\n';
   }
   return report->ok() ? kExitOk : kExitFailed;
@@ -57,10 +57,11 @@ int RunVerify(const CliContext& ctx, bool json) {
 
 void AddVerifyCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "verify", "Re-read and re-hash every object in parallel. Prints one line per damaged\n"
-                "object (id, kind of damage, pack, offset) and a summary; exits 1 if anything\n"
-                "is wrong. Kinds: hash_mismatch, read_error, corrupted_data, missing_data,\n"
-                "invalid_format, size_mismatch.");
+      "verify",
+      "Re-read and re-hash every object in parallel. Prints one line per damaged\n"
+      "object (id, kind of damage, pack, offset) and a summary; exits 1 if anything\n"
+      "is wrong. Kinds: hash_mismatch, read_error, corrupted_data, missing_data,\n"
+      "invalid_format, size_mismatch.");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print a JSON report instead of text");
   cmd->callback([&ctx, run, json] { *run = [&ctx, json] { return RunVerify(ctx, *json); }; });

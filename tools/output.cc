@@ -43,7 +43,9 @@ void Progress::Update(uint64_t done, uint64_t total, uint64_t bytes) {
   double elapsed = NowSeconds() - start_s_;
   double mbps = elapsed > 0 ? static_cast<double>(bytes) / 1e6 / elapsed : 0;
   double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
-  double eta = done > 0 && total > done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
+  double eta = done > 0 && total > done
+                   ? elapsed * static_cast<double>(total - done) / static_cast<double>(done)
+                   : 0;
   std::fprintf(stderr, "\r%s: %llu/%llu objects (%.0f%%), %s, %.1f MB/s, ETA %.0fs   ",
                label_.c_str(), static_cast<unsigned long long>(done),
                static_cast<unsigned long long>(total), pct, HumanBytes(bytes).c_str(), mbps, eta);

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   AddVerifyCommand(app, ctx, &run);
   AddGcCommand(app, ctx, &run);
   AddIndexCommand(app, ctx, &run);
+  AddIngestCommand(app, ctx, &run);
+  AddDbCommand(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

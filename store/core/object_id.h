@@ -39,9 +39,7 @@ class ObjectId {
   std::string Hex() const;
   bool IsZero() const;
   const uint8_t* data() const { return bytes_.data(); }
-  std::string_view view() const {
-    return {reinterpret_cast<const char*>(bytes_.data()), kSize};
-  }
+  std::string_view view() const { return {reinterpret_cast<const char*>(bytes_.data()), kSize}; }
 
   auto operator<=>(const ObjectId&) const = default;
 

@@ -7,14 +7,22 @@ namespace talaria::core {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kNotFound: return "not_found";
-    case Code::kCorruption: return "corruption";
-    case Code::kIoError: return "io_error";
-    case Code::kNoSpace: return "no_space";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kParse: return "parse_error";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kBusy: return "busy";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kCorruption:
+      return "corruption";
+    case Code::kIoError:
+      return "io_error";
+    case Code::kNoSpace:
+      return "no_space";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kParse:
+      return "parse_error";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kBusy:
+      return "busy";
   }
   return "unknown";
 }

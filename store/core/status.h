@@ -58,7 +58,7 @@ class [[nodiscard]] Result : public tl::expected<T, Error> {
  public:
   using Base = tl::expected<T, Error>;
   using Base::Base;
-  Result(const Base& b) : Base(b) {}  // NOLINT: implicit on purpose
+  Result(const Base& b) : Base(b) {}        // NOLINT: implicit on purpose
   Result(Base&& b) : Base(std::move(b)) {}  // NOLINT: implicit on purpose
 
   // Explicitly discards the outcome.
@@ -72,16 +72,24 @@ inline Status OkStatus() { return {}; }
 inline tl::unexpected<Error> MakeError(Code code, std::string message, int sys_errno = 0) {
   return tl::unexpected<Error>(Error(code, std::move(message), sys_errno));
 }
-inline tl::unexpected<Error> NotFound(std::string m) { return MakeError(Code::kNotFound, std::move(m)); }
+inline tl::unexpected<Error> NotFound(std::string m) {
+  return MakeError(Code::kNotFound, std::move(m));
+}
 inline tl::unexpected<Error> Corruption(std::string m) {
   return MakeError(Code::kCorruption, std::move(m));
 }
-inline tl::unexpected<Error> IoError(std::string m) { return MakeError(Code::kIoError, std::move(m)); }
-inline tl::unexpected<Error> NoSpace(std::string m) { return MakeError(Code::kNoSpace, std::move(m)); }
+inline tl::unexpected<Error> IoError(std::string m) {
+  return MakeError(Code::kIoError, std::move(m));
+}
+inline tl::unexpected<Error> NoSpace(std::string m) {
+  return MakeError(Code::kNoSpace, std::move(m));
+}
 inline tl::unexpected<Error> InvalidArgument(std::string m) {
   return MakeError(Code::kInvalidArgument, std::move(m));
 }
-inline tl::unexpected<Error> ParseError(std::string m) { return MakeError(Code::kParse, std::move(m)); }
+inline tl::unexpected<Error> ParseError(std::string m) {
+  return MakeError(Code::kParse, std::move(m));
+}
 inline tl::unexpected<Error> Unsupported(std::string m) {
   return MakeError(Code::kUnsupported, std::move(m));
 }
@@ -103,16 +111,16 @@ inline tl::unexpected<Error> Propagate(const Error& e) { return tl::unexpected<E
 // Returns the error of `expr` (a Status or Result) from the enclosing function.
 #define TALARIA_RETURN_IF_ERROR(expr) \
   TALARIA_RETURN_IF_ERROR_IMPL(TALARIA_CONCAT(talaria_status_, __COUNTER__), expr)
-#define TALARIA_RETURN_IF_ERROR_IMPL(tmp, expr)                                      \
-  do {                                                                               \
-    auto&& tmp = (expr);                                                             \
+#define TALARIA_RETURN_IF_ERROR_IMPL(tmp, expr)                                        \
+  do {                                                                                 \
+    auto&& tmp = (expr);                                                               \
     if (!tmp) return ::tl::unexpected<::talaria::core::Error>(std::move(tmp).error()); \
   } while (0)
 
 // `lhs = value of expr`, or returns its error from the enclosing function.
 #define TALARIA_ASSIGN_OR_RETURN(lhs, expr) \
   TALARIA_ASSIGN_OR_RETURN_IMPL(TALARIA_CONCAT(talaria_result_, __COUNTER__), lhs, expr)
-#define TALARIA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)                                   \
-  auto tmp = (expr);                                                                    \
+#define TALARIA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)                                \
+  auto tmp = (expr);                                                                 \
   if (!tmp) return ::tl::unexpected<::talaria::core::Error>(std::move(tmp).error()); \
   lhs = std::move(*tmp)

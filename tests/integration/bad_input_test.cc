@@ -103,7 +103,8 @@ TEST_F(BadInputTest, TruncatedPackLosesOnlyTheCutObjects) {
   auto get = RunStore(store_, {"get", ids_.back()});
   EXPECT_EQ(get.exit_code, 1);
   EXPECT_TRUE(get.out.empty());
-  for (size_t i = 0; i + 1 < ids_.size(); ++i) EXPECT_EQ(RunStore(store_, {"get", ids_[i]}).out, data_[i]);
+  for (size_t i = 0; i + 1 < ids_.size(); ++i)
+    EXPECT_EQ(RunStore(store_, {"get", ids_[i]}).out, data_[i]);
   // New writes go to a fresh pack; the damage stays reported, nothing else changes.
   testing::WriteFile(dir_ / "new", "written after the damage");
   auto put = RunStore(store_, {"put", dir_ / "new"});
@@ -185,7 +186,8 @@ TEST_F(BadInputTest, RebuildAfterDeletingTheLmdbFilesGivesBackEveryObject) {
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
   EXPECT_NE(rebuild.out.find("6 objects"), std::string::npos) << rebuild.out;
   EXPECT_EQ(RunStore(store_, {"ls"}).out, ls_before);
-  for (size_t i = 0; i < ids_.size(); ++i) EXPECT_EQ(RunStore(store_, {"get", ids_[i]}).out, data_[i]);
+  for (size_t i = 0; i < ids_.size(); ++i)
+    EXPECT_EQ(RunStore(store_, {"get", ids_[i]}).out, data_[i]);
   EXPECT_EQ(RunStore(store_, {"verify"}).exit_code, 0);
 }
 

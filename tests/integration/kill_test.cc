@@ -44,7 +44,8 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
   std::string store = dir / "store";
   ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
   // Small packs so that kills also land while packs roll over.
-  testing::WriteFile(store + "/storage.toml", "[storage]\ncodec = \"zstd:3\"\nmax_pack_size_mb = 1\n");
+  testing::WriteFile(store + "/storage.toml",
+                     "[storage]\ncodec = \"zstd:3\"\nmax_pack_size_mb = 1\n");
 
   constexpr int kRounds = 13, kFilesPerRound = 1000;
   std::mt19937_64 rng(20261125);
@@ -54,8 +55,8 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
     for (int i = 0; i < kFilesPerRound; ++i) {
       std::string path = dir / ("f" + std::to_string(r) + "_" + std::to_string(i));
       size_t size = 1000 + rng() % 8000;
-      std::string data = (i % 4 == 0) ? testing::RandomBytes(size, rng())
-                                      : testing::FastaLikeText(size, rng());
+      std::string data =
+          (i % 4 == 0) ? testing::RandomBytes(size, rng()) : testing::FastaLikeText(size, rng());
       testing::WriteFile(path, data);
       content[path] = data;
       rounds[r].push_back(path);
@@ -75,14 +76,17 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
       // Round 0 runs to the end and times a whole run; the others are
       // killed somewhere inside one.
       std::uniform_real_distribution<double> when(0.05 * full_run_ms, 0.95 * full_run_ms);
-      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(when(rng) * 1000)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(static_cast<int64_t>(when(rng) * 1000)));
       ::kill(pid, SIGKILL);
     }
     int status = 0;
     ::waitpid(pid, &status, 0);
     if (round == 0) {
       ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-      full_run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      full_run_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
     } else if (WIFSIGNALED(status)) {
       killed_mid_write++;
     }
@@ -106,9 +110,10 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
     ASSERT_TRUE(got) << id << ": " << got.error().ToString();
     ASSERT_EQ(**got, content[file]) << id;
   }
-  std::printf("[ info ] %d of %d writers killed mid-write (a full run takes %.0f ms); "
-              "%zu acknowledged objects all intact\n",
-              killed_mid_write, kRounds - 1, full_run_ms, acknowledged.size());
+  std::printf(
+      "[ info ] %d of %d writers killed mid-write (a full run takes %.0f ms); "
+      "%zu acknowledged objects all intact\n",
+      killed_mid_write, kRounds - 1, full_run_ms, acknowledged.size());
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 namespace talaria::store {
 namespace {
 
-const char* kAllCodecs[] = {"none", "zstd:1", "zstd:3", "zstd:19", "zstd:22", "lz4",
-                            "lz4hc:1", "lz4hc:12", "snappy"};
+const char* kAllCodecs[] = {"none", "zstd:1",  "zstd:3",   "zstd:19", "zstd:22",
+                            "lz4",  "lz4hc:1", "lz4hc:12", "snappy"};
 
 TEST(Codec, EveryCodecRoundTripsTextRandomAndEmpty) {
   std::string inputs[] = {testing::FastaLikeText(300000, 1), testing::RandomBytes(100000, 2), ""};

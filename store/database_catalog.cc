@@ -1,0 +1,105 @@
+#include "store/database_catalog.h"
+
+#include <map>
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+Result<index::DatabaseVersion> ResolveDatabase(ObjectStore& store, const std::string& spec) {
+  std::string name = spec, version;
+  if (auto slash = spec.find('/'); slash != std::string::npos) {
+    name = spec.substr(0, slash);
+    version = spec.substr(slash + 1);
+  }
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  const index::DatabaseTable& dbs = store.index().databases();
+  if (version.empty() || version == "current") {
+    TALARIA_ASSIGN_OR_RETURN(auto current, dbs.Current(txn, name));
+    if (!current) return core::NotFound("no database named '" + name + "' in the store");
+    return *current;
+  }
+  TALARIA_ASSIGN_OR_RETURN(auto found, dbs.Get(txn, name, version));
+  if (!found) {
+    return core::NotFound("database '" + name + "' has no version '" + version +
+                          "' (talaria-store db ls lists them)");
+  }
+  return *found;
+}
+
+Result<DatabaseManifest> LoadManifest(ObjectStore& store, const ObjectId& id) {
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(id));
+  auto m = DecodeManifest(*bytes);
+  if (!m) return core::Propagate(m.error().WithContext("manifest " + id.Hex()));
+  return m;
+}
+
+Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const SourceFile& source,
+                    const std::function<Status(std::string_view)>& out) {
+  TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store.Get(source.layout));
+  TALARIA_ASSIGN_OR_RETURN(std::vector<LayoutRun> runs, DecodeLayout(*layout_bytes));
+  // Each taxon's stream: its chunks in manifest order, read one at a time.
+  struct Cursor {
+    std::vector<const ManifestChunk*> chunks;
+    size_t next = 0;
+    std::shared_ptr<const std::string> current;
+    size_t offset = 0;
+  };
+  const uint32_t index = static_cast<uint32_t>(&source - manifest.sources.data());
+  if (index >= manifest.sources.size())
+    return core::InvalidArgument("source is not of this manifest");
+  std::map<TaxonId, Cursor> cursors;
+  for (const ManifestChunk& c : manifest.chunks) {
+    if (c.source == index) cursors[c.taxon].chunks.push_back(&c);
+  }
+  core::Sha256Hasher hasher;
+  uint64_t written = 0;
+  auto emit = [&](std::string_view piece) -> Status {
+    hasher.Update(piece);
+    written += piece.size();
+    return out(piece);
+  };
+  TALARIA_RETURN_IF_ERROR(emit(source.preamble));
+  for (const LayoutRun& run : runs) {
+    Cursor& cur = cursors[run.taxon];
+    for (uint64_t left = run.length; left > 0;) {
+      if (!cur.current || cur.offset == cur.current->size()) {
+        if (cur.next >= cur.chunks.size()) {
+          return core::Corruption("layout of " + source.name + " reads past the chunks of taxon " +
+                                  std::to_string(run.taxon));
+        }
+        TALARIA_ASSIGN_OR_RETURN(cur.current, store.Get(cur.chunks[cur.next++]->id));
+        cur.offset = 0;
+      }
+      size_t take = std::min<uint64_t>(left, cur.current->size() - cur.offset);
+      TALARIA_RETURN_IF_ERROR(emit(std::string_view(*cur.current).substr(cur.offset, take)));
+      cur.offset += take;
+      left -= take;
+    }
+  }
+  if (written != source.size || hasher.Finish() != source.sha256) {
+    return core::Corruption("rebuilt " + source.name +
+                            " does not match its recorded size and SHA-256");
+  }
+  return core::OkStatus();
+}
+
+Result<std::vector<ObjectId>> DatabaseRoots(ObjectStore& store) {
+  std::vector<index::DatabaseVersion> versions;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(versions, store.index().databases().List(txn));
+  }
+  std::vector<ObjectId> roots;
+  for (const auto& v : versions) {
+    roots.push_back(v.manifest);
+    TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
+    for (const SourceFile& s : m.sources) roots.push_back(s.layout);
+    for (const ManifestChunk& c : m.chunks) roots.push_back(c.id);
+  }
+  return roots;
+}
+
+}  // namespace talaria::store

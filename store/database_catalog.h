@@ -1,0 +1,37 @@
+#pragma once
+
+// Reading the databases a store holds: resolving NAME[/VERSION], loading
+// manifests and layouts, giving back a source file byte for byte, and the
+// set of objects every registered version needs (gc roots).
+//
+// Thread-safe (as the ObjectStore).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/database_table.h"
+#include "store/manifest.h"
+#include "store/object_store.h"
+
+namespace talaria::store {
+
+// "NAME" (its current version) or "NAME/VERSION". kNotFound names what is missing.
+core::Result<index::DatabaseVersion> ResolveDatabase(ObjectStore& store, const std::string& spec);
+
+core::Result<DatabaseManifest> LoadManifest(ObjectStore& store, const core::ObjectId& id);
+
+// Writes source file `source` of the manifest, byte for byte, to `out` in
+// pieces (streamed: one chunk in memory at a time). Checks the SHA-256 of
+// what it wrote against the manifest (kCorruption on mismatch).
+core::Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest,
+                          const SourceFile& source,
+                          const std::function<core::Status(std::string_view)>& out);
+
+// Every object that registered database versions need: manifests, layouts
+// and chunks (delta bases are added by gc's own marking).
+core::Result<std::vector<core::ObjectId>> DatabaseRoots(ObjectStore& store);
+
+}  // namespace talaria::store

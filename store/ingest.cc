@@ -1,0 +1,382 @@
+#include "store/ingest.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "store/database_catalog.h"
+#include "store/manifest.h"
+#include "store/store_stats.h"
+#include "store/taxon_parser.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+namespace {
+
+Status ValidateName(const std::string& what, const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 128 && name != "." && name != "..";
+  for (char c : name) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+                c == '+');
+  }
+  if (!ok) {
+    return core::InvalidArgument(what + " '" + name +
+                                 "' must be 1-128 characters of A-Z a-z 0-9 . _ + -");
+  }
+  return core::OkStatus();
+}
+
+// The name a source is served under: its file name without a compression suffix.
+std::string SourceName(const std::string& path, SourceEncoding encoding) {
+  if (path == "-") return "stdin.fasta";
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  for (const char* ext : {".gz", ".zst", ".bgz"}) {
+    size_t n = std::strlen(ext);
+    if (encoding != SourceEncoding::kPlain && name.size() > n &&
+        name.compare(name.size() - n, n, ext) == 0) {
+      return name.substr(0, name.size() - n);
+    }
+  }
+  return name;
+}
+
+const char* EncodingName(SourceEncoding e) {
+  switch (e) {
+    case SourceEncoding::kGzip:
+      return "gzip";
+    case SourceEncoding::kZstd:
+      return "zstd";
+    default:
+      return "plain";
+  }
+}
+
+// The ids of the records in a chunk's text.
+std::vector<std::string_view> RecordIds(std::string_view chunk) {
+  std::vector<std::string_view> ids;
+  for (size_t pos = 0; pos < chunk.size();) {
+    size_t eol = chunk.find('\n', pos);
+    if (eol == std::string_view::npos) eol = chunk.size();
+    if (chunk[pos] == '>') {
+      std::string_view h = chunk.substr(pos + 1, eol - pos - 1);
+      ids.push_back(h.substr(0, h.find_first_of(" \t\r")));
+    }
+    pos = eol + 1;
+  }
+  return ids;
+}
+
+// Picks, for a new chunk, the chunk of the same taxon in the previous
+// version that shares the most record ids with it.
+class BaseChooser {
+ public:
+  BaseChooser(ObjectStore& store, const DatabaseManifest* previous) : store_(store) {
+    if (!previous) return;
+    for (const ManifestChunk& c : previous->chunks) by_taxon_[c.taxon].push_back(c.id);
+  }
+
+  Result<std::optional<ObjectId>> Choose(const ClosedChunk& chunk) {
+    auto it = by_taxon_.find(chunk.taxon);
+    if (it == by_taxon_.end()) return std::optional<ObjectId>();
+    const std::vector<ObjectId>& candidates = it->second;
+    if (candidates.size() == 1) return std::optional<ObjectId>(candidates[0]);
+    TALARIA_ASSIGN_OR_RETURN(auto* owners, Owners(chunk.taxon, candidates));
+    std::unordered_map<uint32_t, uint32_t> votes;
+    for (std::string_view id : RecordIds(chunk.bytes)) {
+      auto o = owners->find(std::string(id));
+      if (o != owners->end()) votes[o->second]++;
+    }
+    if (votes.empty())
+      return std::optional<ObjectId>(
+          candidates[std::min<size_t>(chunk.seq_in_taxon, candidates.size() - 1)]);
+    auto best = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) {
+      return a.second < b.second || (a.second == b.second && a.first > b.first);
+    });
+    return std::optional<ObjectId>(candidates[best->first]);
+  }
+
+ private:
+  using OwnerMap = std::unordered_map<std::string, uint32_t>;
+
+  Result<OwnerMap*> Owners(TaxonId taxon, const std::vector<ObjectId>& candidates) {
+    auto it = owners_.find(taxon);
+    if (it != owners_.end()) return &it->second;
+    OwnerMap map;
+    for (uint32_t i = 0; i < candidates.size(); ++i) {
+      TALARIA_ASSIGN_OR_RETURN(auto bytes, store_.Get(candidates[i]));
+      for (std::string_view id : RecordIds(*bytes)) map.emplace(std::string(id), i);
+    }
+    return &owners_.emplace(taxon, std::move(map)).first->second;
+  }
+
+  ObjectStore& store_;
+  std::map<TaxonId, std::vector<ObjectId>> by_taxon_;
+  std::map<TaxonId, OwnerMap> owners_;
+};
+
+struct ChunkMeta {
+  ObjectId id;
+  uint32_t source = 0;
+  TaxonId taxon = 0;
+  uint64_t seq_in_taxon = 0;
+  uint64_t records = 0;
+  uint64_t residues = 0;
+  uint64_t bytes = 0;
+};
+
+class IngestJob {
+ public:
+  IngestJob(ObjectStore& store, const IngestOptions& options, const DatabaseManifest* previous)
+      : store_(store),
+        options_(options),
+        previous_(previous),
+        chooser_(store, options.delta_against_previous ? previous : nullptr) {}
+
+  Status Run(IngestResult* result, DatabaseManifest* manifest) {
+    for (const std::string& path : options_.files) {
+      struct stat st;
+      if (path != "-" && ::stat(path.c_str(), &st) == 0) progress_.input_bytes_total += st.st_size;
+    }
+    std::vector<std::vector<LayoutRun>> layouts;
+    for (const std::string& path : options_.files) {
+      layouts.emplace_back();
+      TALARIA_RETURN_IF_ERROR(ReadSource(path, &layouts.back(), manifest));
+    }
+    TALARIA_RETURN_IF_ERROR(Flush());
+    return Finish(layouts, result, manifest);
+  }
+
+ private:
+  Status ReadSource(const std::string& path, std::vector<LayoutRun>* runs,
+                    DatabaseManifest* manifest) {
+    const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
+    Chunker chunker(options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); });
+    TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(path, options_.fasta));
+    uint64_t consumed_before = progress_.input_bytes_read;
+    SourceFile source;
+    core::Sha256Hasher hasher;
+    FastaRecord rec;
+    bool first = true;
+    for (;;) {
+      TALARIA_ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
+      if (first) {
+        hasher.Update(reader->preamble());
+        first = false;
+      }
+      if (!more) break;
+      TaxonId taxon = TaxonFromHeader(rec.header()).value_or(0);
+      chunker.Add(taxon, rec.text, rec.residues);
+      TALARIA_RETURN_IF_ERROR(deferred_);
+      AppendToLayout(runs, taxon, rec.text.size());
+      hasher.Update(rec.text);
+      source.records++;
+      source.residues += rec.residues;
+      progress_.records++;
+      progress_.fasta_bytes += rec.text.size();
+      progress_.input_bytes_read = consumed_before + reader->source_bytes_read();
+      if (options_.progress && (progress_.records & 1023) == 0) options_.progress(progress_);
+    }
+    chunker.Finish();
+    TALARIA_RETURN_IF_ERROR(deferred_);
+    source.name = SourceName(path, reader->encoding());
+    source.input_name = path == "-" ? "-" : path.substr(path.find_last_of('/') + 1);
+    source.encoding = EncodingName(reader->encoding());
+    source.size = reader->bytes_read();
+    source.sha256 = hasher.Finish();
+    source.preamble = reader->preamble();
+    for (const SourceFile& other : manifest->sources) {
+      if (other.name == source.name) {
+        return core::InvalidArgument("two input files would both be served as '" + source.name +
+                                     "'; rename one");
+      }
+    }
+    manifest->sources.push_back(std::move(source));
+    return core::OkStatus();
+  }
+
+  void OnChunk(uint32_t source, ClosedChunk&& c) {
+    progress_.chunks++;
+    pending_bytes_ += c.bytes.size();
+    pending_.emplace_back(source, std::move(c));
+    if (pending_bytes_ >= options_.batch_bytes && deferred_) deferred_ = Flush();
+  }
+
+  Status Flush() {
+    if (pending_.empty()) return core::OkStatus();
+    std::vector<PutRequest> requests;
+    requests.reserve(pending_.size());
+    for (const auto& [source, c] : pending_) {
+      PutOptions o;
+      o.kind = ObjectKind::kChunk;
+      o.codec = options_.codec;
+      TALARIA_ASSIGN_OR_RETURN(o.base, chooser_.Choose(c));
+      requests.push_back(PutRequest{c.bytes, o});
+    }
+    std::vector<bool> written;
+    TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, store_.PutBatch(requests, &written));
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const auto& [source, c] = pending_[i];
+      if (written[i]) {
+        TALARIA_ASSIGN_OR_RETURN(ObjectInfo info, store_.Stat(ids[i]));
+        new_chunks_++;
+        new_deltas_ += !info.entry.base.IsZero();
+        new_chunk_bytes_ += info.entry.record_len;
+      }
+      metas_.push_back(ChunkMeta{ids[i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
+                                 c.bytes.size()});
+    }
+    pending_.clear();
+    pending_bytes_ = 0;
+    if (options_.progress) options_.progress(progress_);
+    return core::OkStatus();
+  }
+
+  // The previous version's object for the source of the same name, if any.
+  std::optional<ObjectId> PreviousLayout(const std::string& name) const {
+    if (!previous_ || !options_.delta_against_previous) return std::nullopt;
+    for (const SourceFile& s : previous_->sources) {
+      if (s.name == name) return s.layout;
+    }
+    return std::nullopt;
+  }
+
+  Status Finish(const std::vector<std::vector<LayoutRun>>& layouts, IngestResult* result,
+                DatabaseManifest* manifest) {
+    std::sort(metas_.begin(), metas_.end(), [](const ChunkMeta& a, const ChunkMeta& b) {
+      return std::tie(a.source, a.taxon, a.seq_in_taxon) <
+             std::tie(b.source, b.taxon, b.seq_in_taxon);
+    });
+    std::set<TaxonId> taxa;
+    for (const ChunkMeta& m : metas_) {
+      manifest->chunks.push_back(
+          ManifestChunk{m.id, m.source, m.taxon, m.records, m.residues, m.bytes});
+      taxa.insert(m.taxon);
+    }
+    for (size_t s = 0; s < layouts.size(); ++s) {
+      SourceFile& source = manifest->sources[s];
+      PutOptions o;
+      o.kind = ObjectKind::kManifest;
+      o.base = PreviousLayout(source.name);
+      TALARIA_ASSIGN_OR_RETURN(source.layout, store_.Put(EncodeLayout(layouts[s]), o));
+      result->records += source.records;
+      result->residues += source.residues;
+      result->fasta_bytes += source.size;
+    }
+    result->chunks = manifest->chunks.size();
+    result->taxa = taxa.size();
+    result->chunks_new = new_chunks_;
+    result->chunks_delta = new_deltas_;
+    result->chunk_bytes_added = new_chunk_bytes_;
+    return core::OkStatus();
+  }
+
+  ObjectStore& store_;
+  const IngestOptions& options_;
+  const DatabaseManifest* previous_;
+  BaseChooser chooser_;
+  std::vector<std::pair<uint32_t, ClosedChunk>> pending_;  // (source, chunk)
+  uint64_t pending_bytes_ = 0;
+  std::vector<ChunkMeta> metas_;
+  Status deferred_;  // an error raised inside a chunker's sink
+  IngestProgress progress_;
+  uint64_t new_chunks_ = 0, new_deltas_ = 0, new_chunk_bytes_ = 0;
+};
+
+Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId& manifest_id,
+               IngestResult* result) {
+  uint64_t now = options.now_unix_s;
+  if (now == 0) {
+    now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  }
+  const index::DatabaseTable& dbs = store.index().databases();
+  return store.index().Update([&](index::WriteTxn& txn) -> Status {
+    TALARIA_ASSIGN_OR_RETURN(auto existing, dbs.Get(txn, options.database, options.version));
+    if (existing) {
+      if (existing->manifest == manifest_id) {
+        result->already_present = true;
+        return core::OkStatus();
+      }
+      return core::InvalidArgument("database '" + options.database + "' already has a version '" +
+                                   options.version +
+                                   "' with other content; versions are immutable "
+                                   "(remove it first with talaria-store db rm)");
+    }
+    TALARIA_ASSIGN_OR_RETURN(uint64_t seq, dbs.NextSequence(txn));
+    return dbs.Put(
+        txn, index::DatabaseVersion{options.database, options.version, manifest_id, now, seq});
+  });
+}
+
+}  // namespace
+
+Status ValidateDatabaseName(const std::string& name) { return ValidateName("database name", name); }
+
+Status ValidateVersionName(const std::string& version) {
+  TALARIA_RETURN_IF_ERROR(ValidateName("version", version));
+  if (version == "current")
+    return core::InvalidArgument("'current' is reserved; pick another version name");
+  return core::OkStatus();
+}
+
+Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& options) {
+  TALARIA_RETURN_IF_ERROR(ValidateDatabaseName(options.database));
+  TALARIA_RETURN_IF_ERROR(ValidateVersionName(options.version));
+  if (options.files.empty()) return core::InvalidArgument("no input files");
+  if (options.chunking.min_chunk_bytes == 0 ||
+      options.chunking.min_chunk_bytes > options.chunking.max_chunk_bytes) {
+    return core::InvalidArgument("chunk sizes must satisfy 0 < min <= max");
+  }
+  IngestResult result;
+  std::optional<DatabaseManifest> previous;
+  {
+    auto current = ResolveDatabase(store, options.database);
+    if (current && current->version != options.version) {
+      TALARIA_ASSIGN_OR_RETURN(previous, LoadManifest(store, current->manifest));
+      result.previous_version = current->version;
+    } else if (!current && current.error().code() != core::Code::kNotFound) {
+      return core::Propagate(current.error());
+    }
+  }
+  TALARIA_ASSIGN_OR_RETURN(StoreStats before, ComputeStats(store));
+  TALARIA_ASSIGN_OR_RETURN(ObjectStore::WriteMark mark, store.Mark());
+  DatabaseManifest manifest;
+  manifest.database = options.database;
+  manifest.version = options.version;
+  manifest.chunking = options.chunking;
+  IngestJob job(store, options, previous ? &*previous : nullptr);
+  Status st = job.Run(&result, &manifest);
+  if (st) {
+    PutOptions o;
+    o.kind = ObjectKind::kManifest;
+    if (previous && options.delta_against_previous) {
+      auto prev = ResolveDatabase(store, options.database);
+      if (prev) o.base = prev->manifest;
+    }
+    auto id = store.Put(EncodeManifest(manifest), o);
+    st = id ? Publish(store, options, *id, &result) : Status(core::Propagate(id.error()));
+    if (id) result.manifest = *id;
+  }
+  if (!st) {
+    Status rb = store.RollBack(mark);
+    if (!rb) spdlog::error("could not roll back the failed ingest: {}", rb.error().ToString());
+    return core::Propagate(st.error());
+  }
+  TALARIA_ASSIGN_OR_RETURN(StoreStats after, ComputeStats(store));
+  result.stored_bytes_added = after.pack_bytes - std::min(after.pack_bytes, before.pack_bytes);
+  return result;
+}
+
+}  // namespace talaria::store

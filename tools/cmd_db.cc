@@ -1,0 +1,206 @@
+// talaria-store db ls | show | rm | export
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <iostream>
+#include <set>
+
+#include "store/core/file_io.h"
+#include "store/database_catalog.h"
+#include "tools/cli_context.h"
+#include "tools/output.h"
+
+namespace talaria::tools {
+
+namespace {
+
+std::string Iso8601(uint64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int RunLs(const CliContext& ctx, bool json) {
+  auto store = ctx.OpenStore(false);
+  if (!store) return Fail(store.error());
+  auto txn = (*store)->index().BeginRead();
+  if (!txn) return Fail(txn.error());
+  auto all = (*store)->index().databases().List(*txn);
+  if (!all) return Fail(all.error());
+  std::map<std::string, std::vector<index::DatabaseVersion>> by_name;
+  for (auto& v : *all) by_name[v.name].push_back(v);
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& [name, versions] : by_name) {
+    std::sort(versions.begin(), versions.end(),
+              [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
+    if (json) {
+      nlohmann::json vs = nlohmann::json::array();
+      for (const auto& v : versions) {
+        vs.push_back({{"version", v.version},
+                      {"manifest", v.manifest.Hex()},
+                      {"ingested", Iso8601(v.ingested_unix_s)}});
+      }
+      out.push_back({{"name", name}, {"current", versions.back().version}, {"versions", vs}});
+      continue;
+    }
+    std::cout << name << " (current: " << versions.back().version << ")\n";
+    for (const auto& v : versions) {
+      std::cout << "  " << v.version << "  " << Iso8601(v.ingested_unix_s) << "  "
+                << v.manifest.Hex() << '\n';
+    }
+  }
+  if (json) PrintJson(out);
+  return kExitOk;
+}
+
+int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
+  auto store = ctx.OpenStore(false);
+  if (!store) return Fail(store.error());
+  auto v = store::ResolveDatabase(**store, spec);
+  if (!v) return Fail(v.error());
+  auto m = store::LoadManifest(**store, v->manifest);
+  if (!m) return Fail(m.error());
+  std::set<store::TaxonId> taxa;
+  uint64_t chunk_bytes = 0;
+  for (const auto& c : m->chunks) {
+    taxa.insert(c.taxon);
+    chunk_bytes += c.bytes;
+  }
+  if (json) {
+    nlohmann::json sources = nlohmann::json::array();
+    for (const auto& s : m->sources) {
+      sources.push_back({{"name", s.name},
+                         {"input_name", s.input_name},
+                         {"encoding", s.encoding},
+                         {"size", s.size},
+                         {"sha256", s.sha256.Hex()},
+                         {"records", s.records},
+                         {"residues", s.residues}});
+    }
+    PrintJson({{"name", v->name},
+               {"version", v->version},
+               {"manifest", v->manifest.Hex()},
+               {"ingested", Iso8601(v->ingested_unix_s)},
+               {"sources", sources},
+               {"chunks", m->chunks.size()},
+               {"chunk_bytes", chunk_bytes},
+               {"taxa", taxa.size()}});
+    return kExitOk;
+  }
+  std::cout << v->name << '/' << v->version << "\n  manifest  " << v->manifest.Hex()
+            << "\n  ingested  " << Iso8601(v->ingested_unix_s) << "\n  chunks    "
+            << m->chunks.size() << " (" << HumanBytes(chunk_bytes) << "), " << taxa.size()
+            << " taxa\n";
+  for (const auto& s : m->sources) {
+    std::cout << "  source    " << s.name << ": " << s.records << " records, " << s.residues
+              << " residues, " << s.size << " bytes, sha256 " << s.sha256.Hex();
+    if (s.encoding != "plain") std::cout << " (ingested from " << s.encoding << ")";
+    std::cout << '\n';
+  }
+  return kExitOk;
+}
+
+int RunRm(const CliContext& ctx, const std::string& name, const std::string& version) {
+  auto store = ctx.OpenStore(true);
+  if (!store) return Fail(store.error());
+  auto st = (*store)->index().Update([&](index::WriteTxn& txn) -> core::Status {
+    return (*store)->index().databases().Delete(txn, name, version);
+  });
+  if (!st && st.error().code() == core::Code::kNotFound) {
+    return Fail("database '" + name + "' has no version '" + version + "'");
+  }
+  if (!st) return Fail(st.error());
+  std::cout << "removed " << name << '/' << version
+            << "; run talaria-store gc to reclaim the space only it used\n";
+  return kExitOk;
+}
+
+int RunExport(const CliContext& ctx, const std::string& spec, const std::string& file,
+              const std::string& out) {
+  auto store = ctx.OpenStore(false);
+  if (!store) return Fail(store.error());
+  auto v = store::ResolveDatabase(**store, spec);
+  if (!v) return Fail(v.error());
+  auto m = store::LoadManifest(**store, v->manifest);
+  if (!m) return Fail(m.error());
+  const store::SourceFile* source = nullptr;
+  for (const auto& s : m->sources) {
+    if (file.empty() ? m->sources.size() == 1 : s.name == file) source = &s;
+  }
+  if (!source) {
+    std::string names;
+    for (const auto& s : m->sources) names += " " + s.name;
+    return Fail(file.empty() ? "the version has several source files; pick one with --file:" + names
+                             : "no source file '" + file + "'; it has:" + names);
+  }
+  int fd = STDOUT_FILENO;
+  core::UniqueFd owned;
+  std::string tmp = out + ".tmp." + std::to_string(::getpid());
+  if (!out.empty()) {
+    auto f = core::OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+    if (!f) return Fail(f.error());
+    owned = std::move(*f);
+    fd = owned.get();
+  }
+  auto st = store::ExportSource(**store, *m, *source, [&](std::string_view piece) {
+    return core::WriteAll(fd, piece, out.empty() ? "standard output" : tmp);
+  });
+  if (st && !out.empty()) st = core::Fsync(fd, tmp);
+  if (!out.empty()) {
+    if (!st || ::rename(tmp.c_str(), out.c_str()) != 0) {
+      ::unlink(tmp.c_str());
+      if (st) return Fail("rename " + tmp + " to " + out + " failed");
+    }
+  }
+  return st ? kExitOk : Fail(st.error());
+}
+
+}  // namespace
+
+void AddDbCommand(CLI::App& app, CliContext& ctx, Runner* run) {
+  auto* db = app.add_subcommand("db", "List, inspect, remove and export database versions");
+  db->require_subcommand(1);
+  auto json = std::make_shared<bool>(false);
+  auto spec = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  auto version = std::make_shared<std::string>();
+  auto file = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+
+  auto* ls = db->add_subcommand("ls", "Every database with its versions (current = newest ingest)");
+  ls->add_flag("--json", *json, "Print JSON");
+  ls->callback([&ctx, run, json] { *run = [&ctx, json] { return RunLs(ctx, *json); }; });
+
+  auto* show = db->add_subcommand("show", "Sources, records, chunks and taxa of a version");
+  show->add_option("NAME[/VERSION]", *spec, "Database, optionally /version (default: current)")
+      ->required();
+  show->add_flag("--json", *json, "Print JSON");
+  show->callback([&ctx, run, spec, json] {
+    *run = [&ctx, spec, json] { return RunShow(ctx, *spec, *json); };
+  });
+
+  auto* rm = db->add_subcommand(
+      "rm", "Remove a version from the store's catalogue; gc then frees what only it used");
+  rm->add_option("NAME", *name, "Database")->required();
+  rm->add_option("VERSION", *version, "Version")->required();
+  rm->callback([&ctx, run, name, version] {
+    *run = [&ctx, name, version] { return RunRm(ctx, *name, *version); };
+  });
+
+  auto* exp = db->add_subcommand(
+      "export", "Write an ingested source file back, byte for byte (checked against its SHA-256)");
+  exp->add_option("NAME[/VERSION]", *spec, "Database, optionally /version (default: current)")
+      ->required();
+  exp->add_option("--file", *file, "Which source file, when the version has several");
+  exp->add_option("-o,--output", *out, "Write to FILE (atomically) instead of standard output");
+  exp->callback([&ctx, run, spec, file, out] {
+    *run = [&ctx, spec, file, out] { return RunExport(ctx, *spec, *file, *out); };
+  });
+}
+
+}  // namespace talaria::tools
