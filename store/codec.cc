@@ -68,21 +68,37 @@ std::string CodecSpec::ToString() const {
   }
 }
 
-Result<std::string> Compress(const CodecSpec& spec, std::string_view raw, std::string_view prefix) {
+Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw, std::string_view prefix,
+                          std::string* buf, size_t offset) {
   if (!prefix.empty() && spec.type != CodecType::kZstd) {
     return core::InvalidArgument("only zstd can compress against a base object");
   }
+  size_t bound = 0;
   switch (spec.type) {
-    case CodecType::kNone:
-      return std::string(raw);
-    case CodecType::kZstd:
-      return ZstdCompress(spec.level, raw, prefix);
-    case CodecType::kLz4:
-      return Lz4Compress(spec.level, raw);
-    case CodecType::kSnappy:
-      return SnappyCompress(raw);
+    case CodecType::kZstd: bound = ZstdBound(raw.size()); break;
+    case CodecType::kLz4: bound = Lz4Bound(raw.size()); break;
+    case CodecType::kSnappy: bound = SnappyBound(raw.size()); break;
+    default: return core::InvalidArgument("CompressTo needs a compressing codec");
   }
-  return core::InvalidArgument("unknown codec");
+  if (buf->size() < offset + bound) buf->resize(offset + bound);
+  char* out = buf->data() + offset;
+  switch (spec.type) {
+    case CodecType::kZstd: return ZstdCompressTo(spec.level, raw, prefix, out, bound);
+    case CodecType::kLz4: return Lz4CompressTo(spec.level, raw, out, bound);
+    default: return SnappyCompressTo(raw, out);
+  }
+}
+
+Result<std::string> Compress(const CodecSpec& spec, std::string_view raw,
+                             std::string_view prefix) {
+  if (spec.type == CodecType::kNone) {
+    if (!prefix.empty()) return core::InvalidArgument("only zstd can compress against a base object");
+    return std::string(raw);
+  }
+  std::string buf;
+  TALARIA_ASSIGN_OR_RETURN(size_t n, CompressTo(spec, raw, prefix, &buf, 0));
+  buf.resize(n);
+  return buf;
 }
 
 Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,

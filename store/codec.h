@@ -39,6 +39,13 @@ std::string_view CodecTypeName(CodecType type);
 core::Result<std::string> Compress(const CodecSpec& spec, std::string_view raw,
                                    std::string_view prefix = {});
 
+// The same, writing the compressed bytes into `*buf` from `offset` on (the
+// buffer grows as needed, never shrinks, and is not zero-filled more than
+// once, so a reused buffer costs nothing); returns their length. Not for
+// kNone.
+core::Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw,
+                                std::string_view prefix, std::string* buf, size_t offset);
+
 // Decompresses `stored`, which must expand to exactly `raw_len` bytes;
 // anything else is kCorruption.
 core::Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,
@@ -48,13 +55,17 @@ core::Result<std::string> Decompress(CodecType type, std::string_view stored, ui
 // confirm, from the codec's own header and before any allocation, that
 // `stored` can expand to `raw_len` bytes (kCorruption otherwise), so a
 // damaged length never makes a reader allocate wildly.
-core::Result<std::string> ZstdCompress(int level, std::string_view raw, std::string_view prefix);
+size_t ZstdBound(size_t raw);
+core::Result<size_t> ZstdCompressTo(int level, std::string_view raw, std::string_view prefix,
+                                    char* out, size_t capacity);
 core::Status ZstdCheckLength(std::string_view stored, uint64_t raw_len);
 core::Status ZstdDecompress(std::string_view stored, std::string_view prefix, std::string* out);
-core::Result<std::string> Lz4Compress(int level, std::string_view raw);
+size_t Lz4Bound(size_t raw);
+core::Result<size_t> Lz4CompressTo(int level, std::string_view raw, char* out, size_t capacity);
 core::Status Lz4CheckLength(std::string_view stored, uint64_t raw_len);
 core::Status Lz4Decompress(std::string_view stored, std::string* out);
-core::Result<std::string> SnappyCompress(std::string_view raw);
+size_t SnappyBound(size_t raw);
+core::Result<size_t> SnappyCompressTo(std::string_view raw, char* out);
 core::Status SnappyCheckLength(std::string_view stored, uint64_t raw_len);
 core::Status SnappyDecompress(std::string_view stored, std::string* out);
 

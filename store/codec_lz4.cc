@@ -7,19 +7,21 @@
 
 namespace talaria::store {
 
-core::Result<std::string> Lz4Compress(int level, std::string_view raw) {
+size_t Lz4Bound(size_t raw) {
+  return raw > LZ4_MAX_INPUT_SIZE ? 0 : static_cast<size_t>(LZ4_compressBound(static_cast<int>(raw)));
+}
+
+core::Result<size_t> Lz4CompressTo(int level, std::string_view raw, char* out, size_t capacity) {
   if (raw.size() > LZ4_MAX_INPUT_SIZE) {
     return core::InvalidArgument("lz4 cannot compress objects over " +
                                  std::to_string(LZ4_MAX_INPUT_SIZE) + " bytes; use zstd");
   }
   int src = static_cast<int>(raw.size());
-  std::string out(static_cast<size_t>(LZ4_compressBound(src)), '\0');
-  int cap = static_cast<int>(out.size());
-  int n = level == 0 ? LZ4_compress_default(raw.data(), out.data(), src, cap)
-                     : LZ4_compress_HC(raw.data(), out.data(), src, cap, level);
+  int cap = static_cast<int>(capacity);
+  int n = level == 0 ? LZ4_compress_default(raw.data(), out, src, cap)
+                     : LZ4_compress_HC(raw.data(), out, src, cap, level);
   if (n <= 0 && src > 0) return core::IoError("lz4 compression failed");
-  out.resize(static_cast<size_t>(n));
-  return out;
+  return static_cast<size_t>(n);
 }
 
 core::Status Lz4CheckLength(std::string_view stored, uint64_t raw_len) {

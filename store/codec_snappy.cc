@@ -4,10 +4,12 @@
 
 namespace talaria::store {
 
-core::Result<std::string> SnappyCompress(std::string_view raw) {
-  std::string out;
-  snappy::Compress(raw.data(), raw.size(), &out);
-  return out;
+size_t SnappyBound(size_t raw) { return snappy::MaxCompressedLength(raw); }
+
+core::Result<size_t> SnappyCompressTo(std::string_view raw, char* out) {
+  size_t n = 0;
+  snappy::RawCompress(raw.data(), raw.size(), out, &n);
+  return n;
 }
 
 core::Status SnappyCheckLength(std::string_view stored, uint64_t raw_len) {

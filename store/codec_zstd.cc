@@ -36,7 +36,10 @@ int PatchWindowLog(size_t prefix, size_t raw) {
 
 }  // namespace
 
-core::Result<std::string> ZstdCompress(int level, std::string_view raw, std::string_view prefix) {
+size_t ZstdBound(size_t raw) { return ZSTD_compressBound(raw); }
+
+core::Result<size_t> ZstdCompressTo(int level, std::string_view raw, std::string_view prefix,
+                                    char* out, size_t capacity) {
   ZSTD_CCtx* cctx = ThreadCCtx();
   ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
@@ -48,12 +51,11 @@ core::Result<std::string> ZstdCompress(int level, std::string_view raw, std::str
     }
     ZSTD_CCtx_refPrefix(cctx, prefix.data(), prefix.size());
   }
-  std::string out(ZSTD_compressBound(raw.size()), '\0');
-  size_t n = ZSTD_compress2(cctx, out.data(), out.size(), raw.data(), raw.size());
-  if (ZSTD_isError(n))
+  size_t n = ZSTD_compress2(cctx, out, capacity, raw.data(), raw.size());
+  if (ZSTD_isError(n)) {
     return core::MakeError(core::Code::kIoError, std::string("zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  return out;
+  }
+  return n;
 }
 
 core::Status ZstdCheckLength(std::string_view stored, uint64_t raw_len) {

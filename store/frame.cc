@@ -7,25 +7,47 @@ namespace talaria::store {
 
 using core::Result;
 
+namespace {
+
+void WriteHeader(char* h, CodecType codec, bool patched, uint64_t raw_len, std::string_view stored) {
+  core::EncodeFixed32(h, kFrameMagic);
+  h[4] = static_cast<char>(codec);
+  h[5] = static_cast<char>(patched ? kFramePatched : 0);
+  h[6] = h[7] = 0;
+  core::EncodeFixed64(h + 8, raw_len);
+  core::EncodeFixed64(h + 16, stored.size());
+  core::EncodeFixed64(h + 24, core::Checksum64(stored));
+}
+
+std::string PlainFrame(std::string_view raw) {
+  std::string frame(kFrameHeaderSize, '\0');
+  frame.append(raw);
+  WriteHeader(frame.data(), CodecType::kNone, false, raw.size(), raw);
+  return frame;
+}
+
+// Compression scratch, reused by each thread so that no object pays for
+// zero-filling and faulting in fresh pages; objects too large for it use a
+// buffer of their own.
+constexpr size_t kMaxScratchBytes = size_t{64} << 20;
+
+}  // namespace
+
 Result<std::string> EncodeFrame(const CodecSpec& spec, std::string_view raw,
                                 std::string_view base) {
   const bool patched = !base.empty();
-  TALARIA_ASSIGN_OR_RETURN(std::string stored, Compress(spec, raw, base));
-  CodecType codec = spec.type;
-  if (!patched && codec != CodecType::kNone && stored.size() >= raw.size()) {
-    codec = CodecType::kNone;  // incompressible: keep it plain
-    stored.assign(raw);
+  if (spec.type == CodecType::kNone) {
+    if (patched) return core::InvalidArgument("only zstd can compress against a base object");
+    return PlainFrame(raw);
   }
-  std::string frame;
-  frame.reserve(kFrameHeaderSize + stored.size());
-  core::PutFixed32(&frame, kFrameMagic);
-  frame.push_back(static_cast<char>(codec));
-  frame.push_back(static_cast<char>(patched ? kFramePatched : 0));
-  frame.append(2, '\0');
-  core::PutFixed64(&frame, raw.size());
-  core::PutFixed64(&frame, stored.size());
-  core::PutFixed64(&frame, core::Checksum64(stored));
-  frame.append(stored);
+  thread_local std::string scratch;
+  std::string own;
+  std::string* buf = raw.size() < kMaxScratchBytes ? &scratch : &own;
+  TALARIA_ASSIGN_OR_RETURN(size_t n, CompressTo(spec, raw, base, buf, kFrameHeaderSize));
+  if (!patched && n >= raw.size()) return PlainFrame(raw);  // incompressible: keep it plain
+  std::string frame(buf->data(), kFrameHeaderSize + n);
+  WriteHeader(frame.data(), spec.type, patched, raw.size(),
+              std::string_view(frame).substr(kFrameHeaderSize));
   return frame;
 }
 

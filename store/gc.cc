@@ -56,12 +56,12 @@ Status Repack(ObjectStore& store, uint64_t pack, const PackUsage& usage, GcResul
   for (const ObjectInfo& info : usage.live) {
     TALARIA_ASSIGN_OR_RETURN(Record r, store.pack_reader().Read(info.entry.pack, info.entry.offset,
                                                                 info.entry.record_len));
-    TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(r.frame));
-    if (core::Checksum64(std::string_view(r.frame).substr(kFrameHeaderSize)) != fh.checksum) {
+    TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(r.frame()));
+    if (core::Checksum64(r.frame().substr(kFrameHeaderSize)) != fh.checksum) {
       return core::Corruption("object " + info.id.Hex() + " in pack " + std::to_string(pack) +
                               " is damaged; pack left in place");
     }
-    records.push_back(ObjectStore::Prepared{r.header, std::move(r.frame)});
+    records.push_back(ObjectStore::Prepared{r.header, std::string(r.frame())});
   }
   TALARIA_RETURN_IF_ERROR(store.WriteRecords(
       records, /*skip_existing=*/false,

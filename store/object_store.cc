@@ -3,6 +3,10 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
@@ -167,7 +171,7 @@ Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectI
     if (!b) return core::Propagate(b.error().WithContext(what + ": delta base"));
     base = *b;
   }
-  auto raw = DecodeFrame(record->frame, base ? std::string_view(*base) : std::string_view());
+  auto raw = DecodeFrame(record->frame(), base ? std::string_view(*base) : std::string_view());
   if (!raw) {
     return core::Corruption(what + ": hash mismatch: stored bytes are damaged (pack " +
                             std::to_string(entry.pack) + " offset " + std::to_string(entry.offset) +
@@ -219,6 +223,78 @@ Result<core::ObjectId> ObjectStore::Put(std::string_view data, const PutOptions&
   return ids.front();
 }
 
+// The write path of one batch: holds the write lock from start to commit,
+// so no other batch's records interleave with ours and a failure can cut
+// the pack back to where the batch began.
+class ObjectStore::Batch {
+ public:
+  explicit Batch(ObjectStore* store) NO_THREAD_SAFETY_ANALYSIS : store_(store),
+                                                                 lock_(&store->write_mu_) {}
+
+  Status Start() NO_THREAD_SAFETY_ANALYSIS {
+    if (!store_->writable()) {
+      return core::InvalidArgument("store " + store_->paths_.root() + " was opened read-only");
+    }
+    TALARIA_RETURN_IF_ERROR(store_->EnsureWriter());
+    start_pack_ = store_->writer_->pack();
+    start_entry_ = index::PackEntry{store_->writer_->length(), 0};
+    return core::OkStatus();
+  }
+
+  // Appends one record; its frame may be freed as soon as this returns.
+  Status Append(const Prepared& p) NO_THREAD_SAFETY_ANALYSIS {
+    TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(p.frame));
+    auto loc = store_->writer_->Append(p.header, p.frame);
+    if (!loc) return Fail(loc.error());
+    const RecordHeader& h = p.header;
+    entries_.emplace_back(h.id, index::ObjectEntry{loc->pack, loc->offset, loc->length,
+                                                   static_cast<uint8_t>(h.kind),
+                                                   static_cast<uint8_t>(fh.codec), h.depth,
+                                                   h.raw_len, fh.stored_len, h.base});
+    return core::OkStatus();
+  }
+
+  // fsync, then one index transaction: the entries, the packs' lengths, `extra`.
+  Status Commit(const std::function<Status(index::WriteTxn&)>& extra) NO_THREAD_SAFETY_ANALYSIS {
+    if (!entries_.empty()) {
+      if (Status st = store_->writer_->Sync(); !st) return Fail(st.error());
+    }
+    auto dirty = store_->writer_->TakeDirty();
+    Status st = store_->index_->Update([&](index::WriteTxn& txn) -> Status {
+      for (const auto& [id, e] : entries_) {
+        TALARIA_RETURN_IF_ERROR(store_->index_->objects().Put(txn, id, e));
+      }
+      for (const auto& [pack, entry] : dirty) {
+        TALARIA_RETURN_IF_ERROR(store_->index_->packs().Put(txn, pack, entry));
+      }
+      if (extra) TALARIA_RETURN_IF_ERROR(extra(txn));
+      return core::OkStatus();
+    });
+    if (!st) return Fail(st.error());
+    for (const auto& [id, e] : entries_) store_->written_.push_back(id);
+    return core::OkStatus();
+  }
+
+  // Cuts the pack back to where the batch began and returns `e`.
+  Status Fail(const core::Error& e) NO_THREAD_SAFETY_ANALYSIS {
+    Status rb = store_->writer_->RollBack(start_pack_, start_entry_);
+    if (!rb) {
+      spdlog::error("could not cut pack {} back after a failed write: {}", start_pack_,
+                    rb.error().ToString());
+      store_->writer_.reset();  // reopened (and cut back) from the index on next use
+    }
+    entries_.clear();
+    return core::Propagate(e);
+  }
+
+ private:
+  ObjectStore* store_;
+  core::MutexLock lock_;
+  uint64_t start_pack_ = 0;
+  index::PackEntry start_entry_;
+  std::vector<std::pair<ObjectId, index::ObjectEntry>> entries_;
+};
+
 Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const std::string_view> data,
                                                     const PutOptions& options) {
   std::vector<PutRequest> requests;
@@ -229,31 +305,63 @@ Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const std::string_
 
 Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const PutRequest> requests,
                                                     std::vector<bool>* written) {
+  // Workers hash and compress; this thread appends finished records in
+  // request order while later ones are still being compressed, then makes
+  // the batch durable with one fsync and one index commit.
   const size_t n = requests.size();
   std::vector<ObjectId> ids(n);
-  std::vector<Result<std::optional<Prepared>>> prepared(n, std::optional<Prepared>());
-  core::ParallelFor(n, config_.effective_threads(), [&](size_t i) {
-    ids[i] = ObjectId::Hash(requests[i].data);
-    auto exists = Has(ids[i]);
-    if (!exists) {
-      prepared[i] = core::Propagate(exists.error());
-    } else if (!*exists) {
-      auto p = Prepare(ids[i], requests[i].data, requests[i].options);
-      prepared[i] = p ? Result<std::optional<Prepared>>(std::move(*p))
-                      : Result<std::optional<Prepared>>(core::Propagate(p.error()));
-    }
-  });
-  std::vector<Prepared> records;
   if (written) written->assign(n, false);
+  using Slot = std::optional<Result<std::optional<Prepared>>>;  // unset: not ready yet
+  std::vector<Slot> slots(n);
+  std::mutex mu;
+  std::condition_variable ready;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  auto prepare_one = [&](size_t i) -> Result<std::optional<Prepared>> {
+    ids[i] = ObjectId::Hash(requests[i].data);
+    TALARIA_ASSIGN_OR_RETURN(bool exists, Has(ids[i]));
+    if (exists) return std::optional<Prepared>();
+    TALARIA_ASSIGN_OR_RETURN(Prepared p, Prepare(ids[i], requests[i].data, requests[i].options));
+    return std::optional<Prepared>(std::move(p));
+  };
+  auto worker = [&] {
+    for (size_t i; !stop && (i = next.fetch_add(1)) < n;) {
+      auto r = prepare_one(i);
+      std::lock_guard<std::mutex> lock(mu);
+      slots[i] = std::move(r);
+      ready.notify_all();
+    }
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 0; t < std::min<size_t>(config_.effective_threads(), n); ++t) {
+    pool.emplace_back(worker);
+  }
+  auto finish = [&] {
+    stop = true;
+    pool.clear();  // joins
+  };
+  auto fail = [&](const core::Error& e) {
+    finish();
+    return core::Propagate(e);
+  };
+  Batch batch(this);
+  if (Status st = batch.Start(); !st) return fail(st.error());
   std::unordered_set<ObjectId> seen;
   for (size_t i = 0; i < n; ++i) {
-    auto& p = prepared[i];
-    if (!p) return core::Propagate(p.error());
-    if (!*p || !seen.insert(ids[i]).second) continue;
+    Result<std::optional<Prepared>> r = std::optional<Prepared>();
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      ready.wait(lock, [&] { return slots[i].has_value(); });
+      r = std::move(*slots[i]);
+      slots[i].reset();
+    }
+    if (!r) return fail(batch.Fail(r.error()).error());
+    if (!*r || !seen.insert(ids[i]).second) continue;
+    if (Status st = batch.Append(**r); !st) return fail(st.error());
     if (written) (*written)[i] = true;
-    records.push_back(std::move(**p));
   }
-  TALARIA_RETURN_IF_ERROR(WriteRecords(records, /*skip_existing=*/true));
+  finish();
+  TALARIA_RETURN_IF_ERROR(batch.Commit({}));
   return ids;
 }
 
@@ -293,67 +401,18 @@ Result<uint64_t> ObjectStore::CurrentPack() {
 
 Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_existing,
                                  const std::function<Status(index::WriteTxn&)>& extra) {
-  core::MutexLock lock(&write_mu_);
-  if (!writable()) return core::InvalidArgument("store " + paths_.root() + " was opened read-only");
-  std::vector<std::pair<const Prepared*, PackLocation>> placed;
-  {
-    std::unordered_set<ObjectId> seen;
-    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index_->BeginRead());
-    for (const Prepared& p : records) {
-      if (skip_existing) {
-        if (!seen.insert(p.header.id).second) continue;
-        TALARIA_ASSIGN_OR_RETURN(auto existing, index_->objects().Get(txn, p.header.id));
-        if (existing) continue;
-      }
-      placed.emplace_back(&p, PackLocation{});
+  Batch batch(this);
+  TALARIA_RETURN_IF_ERROR(batch.Start());
+  std::unordered_set<ObjectId> seen;
+  for (const Prepared& p : records) {
+    if (skip_existing) {
+      if (!seen.insert(p.header.id).second) continue;
+      TALARIA_ASSIGN_OR_RETURN(bool exists, Has(p.header.id));
+      if (exists) continue;
     }
+    TALARIA_RETURN_IF_ERROR(batch.Append(p));
   }
-  if (placed.empty() && !extra) return core::OkStatus();  // all already stored
-  TALARIA_RETURN_IF_ERROR(EnsureWriter());
-  const uint64_t start_pack = writer_->pack();
-  const index::PackEntry start_entry{writer_->length(), 0};
-  auto fail = [&](const core::Error& e) -> Status {
-    Status rb = writer_->RollBack(start_pack, start_entry);
-    if (!rb) {
-      spdlog::error("could not cut pack {} back after a failed write: {}", start_pack,
-                    rb.error().ToString());
-      writer_.reset();  // reopened (and cut back) from the index on next use
-    }
-    return core::Propagate(e);
-  };
-  for (auto& [p, loc] : placed) {
-    auto appended = writer_->Append(p->header, p->frame);
-    if (!appended) return fail(appended.error());
-    loc = *appended;
-  }
-  if (!placed.empty()) {
-    if (Status st = writer_->Sync(); !st) return fail(st.error());
-  }
-  auto dirty = writer_->TakeDirty();
-  Status st = index_->Update([&](index::WriteTxn& txn) -> Status {
-    for (const auto& [p, loc] : placed) {
-      const RecordHeader& h = p->header;
-      TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(p->frame));
-      index::ObjectEntry e{loc.pack,
-                           loc.offset,
-                           loc.length,
-                           static_cast<uint8_t>(h.kind),
-                           static_cast<uint8_t>(fh.codec),
-                           h.depth,
-                           h.raw_len,
-                           fh.stored_len,
-                           h.base};
-      TALARIA_RETURN_IF_ERROR(index_->objects().Put(txn, h.id, e));
-    }
-    for (const auto& [pack, entry] : dirty) {
-      TALARIA_RETURN_IF_ERROR(index_->packs().Put(txn, pack, entry));
-    }
-    if (extra) TALARIA_RETURN_IF_ERROR(extra(txn));
-    return core::OkStatus();
-  });
-  if (!st) return fail(st.error());
-  for (const auto& [p, loc] : placed) written_.push_back(p->header.id);
-  return core::OkStatus();
+  return batch.Commit(extra);
 }
 
 Result<ObjectStore::WriteMark> ObjectStore::Mark() {

@@ -160,6 +160,7 @@ class ObjectStore {
               std::optional<WriterLock> lock);
 
  private:
+  class Batch;
   core::Result<std::shared_ptr<const std::string>> GetAtDepth(const core::ObjectId& id,
                                                               unsigned depth);
   core::Result<std::optional<index::ObjectEntry>> Lookup(const core::ObjectId& id) const;

@@ -44,9 +44,7 @@ Result<Record> PackReader::Read(uint64_t pack, uint64_t offset, uint64_t length)
     return core::Corruption(where + ": record is " + std::to_string(header->record_len()) +
                             " bytes, index says " + std::to_string(length));
   }
-  Record r{*header, {}};
-  r.frame = bytes.substr(kRecordHeaderSize);
-  return r;
+  return Record{*header, std::move(bytes)};
 }
 
 namespace {

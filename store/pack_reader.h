@@ -21,7 +21,8 @@ namespace talaria::store {
 
 struct Record {
   RecordHeader header;
-  std::string frame;
+  std::string bytes;  // the whole record: header then frame
+  std::string_view frame() const { return std::string_view(bytes).substr(kRecordHeaderSize); }
 };
 
 class PackReader {

@@ -60,6 +60,7 @@ class PackWriter {
  private:
   core::Status StartPack(uint64_t pack);
   core::Status Roll();
+  void StartWriteback();
 
   StorePaths paths_;
   uint64_t max_pack_bytes_;
@@ -69,6 +70,7 @@ class PackWriter {
   std::map<uint64_t, index::PackEntry> dirty_;
   std::map<uint64_t, core::UniqueFd> unsynced_old_;  // rolled packs awaiting fsync
   bool dir_unsynced_ = false;
+  uint64_t writeback_from_ = 0;  // start of the bytes not yet handed to writeback
 };
 
 }  // namespace talaria::store

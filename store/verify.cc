@@ -76,7 +76,7 @@ std::optional<VerificationError> CheckObject(ObjectStore& store, const ObjectInf
     }
     base = *b;
   }
-  auto raw = DecodeFrame(record->frame, base ? std::string_view(*base) : std::string_view());
+  auto raw = DecodeFrame(record->frame(), base ? std::string_view(*base) : std::string_view());
   if (!raw) return err(VerifyErrorKind::kCorruptedData, raw.error().message());
   if (raw->size() != e.raw_len) {
     return err(VerifyErrorKind::kSizeMismatch, "rebuilt " + std::to_string(raw->size()) +
