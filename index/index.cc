@@ -12,7 +12,10 @@ Index::Index(std::unique_ptr<LmdbEnv> env)
       objects_(env_->dbi(kObjectsTable)),
       packs_(env_->dbi(kPacksTable)),
       meta_(env_->dbi(kMetaTable)),
-      databases_(env_->dbi(kDatabasesTable)) {}
+      databases_(env_->dbi(kDatabasesTable)),
+      chunks_(env_->dbi(kChunksTable), env_->dbi(kTaxonChunksTable)),
+      taxonomy_(env_->dbi(kTaxonomyTable), env_->dbi(kTaxonomyChildrenTable)),
+      state_(env_->dbi(kStateTable)) {}
 
 namespace {
 
@@ -40,7 +43,11 @@ Status CheckSchema(const std::string& dir, const EnvOptions& options) {
 }  // namespace
 
 Result<std::unique_ptr<Index>> Index::Open(const std::string& dir, const EnvOptions& options) {
-  std::vector<TableSpec> tables = {{kObjectsTable}, {kPacksTable}, {kMetaTable}, {kDatabasesTable}};
+  std::vector<TableSpec> tables = {{kObjectsTable},  {kPacksTable},
+                                   {kMetaTable},     {kDatabasesTable},
+                                   {kChunksTable},   {kTaxonChunksTable, MDB_DUPSORT},
+                                   {kTaxonomyTable}, {kTaxonomyChildrenTable, MDB_DUPSORT},
+                                   {kStateTable}};
   if (!options.create) TALARIA_RETURN_IF_ERROR(CheckSchema(dir, options));
   TALARIA_ASSIGN_OR_RETURN(auto env, LmdbEnv::Open(dir, tables, options));
   auto index = std::make_unique<Index>(std::move(env));

@@ -10,11 +10,14 @@
 #include <memory>
 #include <string>
 
+#include "index/chunk_table.h"
 #include "index/database_table.h"
 #include "index/lmdb_env.h"
 #include "index/meta_table.h"
 #include "index/object_table.h"
 #include "index/pack_table.h"
+#include "index/state_table.h"
+#include "index/taxonomy_table.h"
 
 namespace talaria::index {
 
@@ -31,6 +34,9 @@ class Index {
   const PackTable& packs() const { return packs_; }
   const MetaTable& meta() const { return meta_; }
   const DatabaseTable& databases() const { return databases_; }
+  const ChunkTable& chunks() const { return chunks_; }
+  const TaxonomyTable& taxonomy() const { return taxonomy_; }
+  const StateTable& state() const { return state_; }
 
   core::Result<ReadTxn> BeginRead() const { return env_->BeginRead(); }
   core::Status Update(const std::function<core::Status(WriteTxn&)>& fn) { return env_->Update(fn); }
@@ -41,6 +47,9 @@ class Index {
   PackTable packs_;
   MetaTable meta_;
   DatabaseTable databases_;
+  ChunkTable chunks_;
+  TaxonomyTable taxonomy_;
+  StateTable state_;
 };
 
 }  // namespace talaria::index

@@ -15,6 +15,12 @@ inline constexpr char kObjectsTable[] = "objects";      // object id (32 bytes) 
 inline constexpr char kPacksTable[] = "packs";          // pack number (8, big-endian) -> PackEntry
 inline constexpr char kMetaTable[] = "meta";            // name -> value
 inline constexpr char kDatabasesTable[] = "databases";  // name \0 version -> DatabaseVersion
+inline constexpr char kChunksTable[] = "chunks";        // chunk id -> ChunkMeta
+inline constexpr char kTaxonChunksTable[] = "taxon_chunks";  // taxid -> chunk ids (dupsort)
+inline constexpr char kTaxonomyTable[] = "taxonomy";         // taxid -> parent, rank, name
+inline constexpr char kTaxonomyChildrenTable[] =
+    "taxonomy_children";                        // taxid -> children (dupsort)
+inline constexpr char kStateTable[] = "state";  // operation -> progress (JSON)
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 

@@ -1,6 +1,7 @@
 #include "store/database_catalog.h"
 
 #include <map>
+#include <set>
 
 namespace talaria::store {
 
@@ -84,6 +85,32 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
                             " does not match its recorded size and SHA-256");
   }
   return core::OkStatus();
+}
+
+Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
+                             const std::string& version) {
+  TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion gone,
+                           ResolveDatabase(store, name + "/" + version));
+  TALARIA_ASSIGN_OR_RETURN(DatabaseManifest manifest, LoadManifest(store, gone.manifest));
+  std::vector<index::DatabaseVersion> all;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(all, store.index().databases().List(txn));
+  }
+  std::set<ObjectId> still_used;
+  for (const auto& v : all) {
+    if (v.name == name && v.version == version) continue;
+    TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
+    for (const ManifestChunk& c : m.chunks) still_used.insert(c.id);
+  }
+  return store.index().Update([&](index::WriteTxn& txn) -> Status {
+    TALARIA_RETURN_IF_ERROR(store.index().databases().Delete(txn, name, version));
+    for (const ManifestChunk& c : manifest.chunks) {
+      if (!still_used.count(c.id))
+        TALARIA_RETURN_IF_ERROR(store.index().chunks().Remove(txn, c.id));
+    }
+    return core::OkStatus();
+  });
 }
 
 Result<std::vector<ObjectId>> DatabaseRoots(ObjectStore& store) {

@@ -30,6 +30,12 @@ core::Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest,
                           const SourceFile& source,
                           const std::function<core::Status(std::string_view)>& out);
 
+// Removes a version from the catalogue, and from the chunk tables every
+// chunk no remaining version uses. The objects stay until gc.
+// kNotFound if there is no such version.
+core::Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
+                                   const std::string& version);
+
 // Every object that registered database versions need: manifests, layouts
 // and chunks (delta bases are added by gc's own marking).
 core::Result<std::vector<core::ObjectId>> DatabaseRoots(ObjectStore& store);

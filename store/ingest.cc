@@ -1,6 +1,7 @@
 #include "store/ingest.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,9 +12,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include "store/database_catalog.h"
 #include "store/manifest.h"
 #include "store/store_stats.h"
+#include "store/taxmap.h"
 #include "store/taxon_parser.h"
 
 namespace talaria::store {
@@ -135,12 +139,62 @@ struct ChunkMeta {
   uint64_t bytes = 0;
 };
 
+// The StatefulStorage operations for an ingest, in the index's `state` table.
+class IngestState {
+ public:
+  IngestState(ObjectStore& store, const IngestOptions& options)
+      : store_(store), key_("ingest:" + options.database + "/" + options.version) {
+    for (const std::string& f : options.files) files_.push_back(f);
+  }
+
+  // Start: records the operation; if the same ingest was interrupted,
+  // returns how many chunks it had stored.
+  Result<std::optional<uint64_t>> Start() {
+    std::optional<uint64_t> resumable;
+    {
+      TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_.index().BeginRead());
+      TALARIA_ASSIGN_OR_RETURN(auto old, store_.index().state().Get(txn, key_));
+      if (old) {
+        auto j = nlohmann::json::parse(*old, nullptr, false);
+        if (!j.is_discarded() && j.value("files", nlohmann::json()) == nlohmann::json(files_)) {
+          resumable = j.value("chunks_stored", uint64_t{0});
+        }
+      }
+    }
+    TALARIA_RETURN_IF_ERROR(Save(0));
+    return resumable;
+  }
+
+  // Update: the chunks stored so far.
+  Status Progress(uint64_t chunks_stored) { return Save(chunks_stored); }
+
+  // Complete (inside the publishing transaction) or abandon.
+  Status Complete(index::WriteTxn& txn) const { return store_.index().state().Delete(txn, key_); }
+  Status Abandon() {
+    return store_.index().Update([&](index::WriteTxn& txn) { return Complete(txn); });
+  }
+
+ private:
+  Status Save(uint64_t chunks_stored) {
+    nlohmann::json j = {{"files", files_}, {"chunks_stored", chunks_stored}};
+    return store_.index().Update(
+        [&](index::WriteTxn& txn) { return store_.index().state().Put(txn, key_, j.dump()); });
+  }
+
+  ObjectStore& store_;
+  std::string key_;
+  std::vector<std::string> files_;
+};
+
 class IngestJob {
  public:
-  IngestJob(ObjectStore& store, const IngestOptions& options, const DatabaseManifest* previous)
+  IngestJob(ObjectStore& store, const IngestOptions& options, const DatabaseManifest* previous,
+            TaxMap* taxmap, IngestState* state)
       : store_(store),
         options_(options),
         previous_(previous),
+        taxmap_(taxmap),
+        state_(state),
         chooser_(store, options.delta_against_previous ? previous : nullptr) {}
 
   Status Run(IngestResult* result, DatabaseManifest* manifest) {
@@ -175,7 +229,7 @@ class IngestJob {
         first = false;
       }
       if (!more) break;
-      TaxonId taxon = TaxonFromHeader(rec.header()).value_or(0);
+      TALARIA_ASSIGN_OR_RETURN(TaxonId taxon, TaxonOf(rec));
       chunker.Add(taxon, rec.text, rec.residues);
       TALARIA_RETURN_IF_ERROR(deferred_);
       AppendToLayout(runs, taxon, rec.text.size());
@@ -203,6 +257,18 @@ class IngestJob {
     }
     manifest->sources.push_back(std::move(source));
     return core::OkStatus();
+  }
+
+  // DESIGN §4 precedence: the accession table, then the header, else 0.
+  Result<TaxonId> TaxonOf(const FastaRecord& rec) {
+    if (taxmap_) {
+      TALARIA_ASSIGN_OR_RETURN(auto mapped, taxmap_->Lookup(rec.id()));
+      if (mapped) {
+        taxmap_hits_++;
+        return *mapped;
+      }
+    }
+    return TaxonFromHeader(rec.header()).value_or(0);
   }
 
   void OnChunk(uint32_t source, ClosedChunk&& c) {
@@ -238,6 +304,7 @@ class IngestJob {
     }
     pending_.clear();
     pending_bytes_ = 0;
+    TALARIA_RETURN_IF_ERROR(state_->Progress(metas_.size()));
     if (options_.progress) options_.progress(progress_);
     return core::OkStatus();
   }
@@ -275,6 +342,7 @@ class IngestJob {
     }
     result->chunks = manifest->chunks.size();
     result->taxa = taxa.size();
+    result->taxmap_hits = taxmap_hits_;
     result->chunks_new = new_chunks_;
     result->chunks_delta = new_deltas_;
     result->chunk_bytes_added = new_chunk_bytes_;
@@ -284,6 +352,9 @@ class IngestJob {
   ObjectStore& store_;
   const IngestOptions& options_;
   const DatabaseManifest* previous_;
+  TaxMap* taxmap_;
+  IngestState* state_;
+  uint64_t taxmap_hits_ = 0;
   BaseChooser chooser_;
   std::vector<std::pair<uint32_t, ClosedChunk>> pending_;  // (source, chunk)
   uint64_t pending_bytes_ = 0;
@@ -294,7 +365,7 @@ class IngestJob {
 };
 
 Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId& manifest_id,
-               IngestResult* result) {
+               const DatabaseManifest& manifest, const IngestState& state, IngestResult* result) {
   uint64_t now = options.now_unix_s;
   if (now == 0) {
     now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
@@ -303,6 +374,7 @@ Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId&
   }
   const index::DatabaseTable& dbs = store.index().databases();
   return store.index().Update([&](index::WriteTxn& txn) -> Status {
+    TALARIA_RETURN_IF_ERROR(state.Complete(txn));
     TALARIA_ASSIGN_OR_RETURN(auto existing, dbs.Get(txn, options.database, options.version));
     if (existing) {
       if (existing->manifest == manifest_id) {
@@ -315,8 +387,13 @@ Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId&
                                    "(remove it first with talaria-store db rm)");
     }
     TALARIA_ASSIGN_OR_RETURN(uint64_t seq, dbs.NextSequence(txn));
-    return dbs.Put(
-        txn, index::DatabaseVersion{options.database, options.version, manifest_id, now, seq});
+    TALARIA_RETURN_IF_ERROR(dbs.Put(
+        txn, index::DatabaseVersion{options.database, options.version, manifest_id, now, seq}));
+    for (const ManifestChunk& c : manifest.chunks) {
+      TALARIA_RETURN_IF_ERROR(store.index().chunks().Add(
+          txn, c.id, index::ChunkMeta{c.taxon, c.records, c.residues, c.bytes, 0, 0}));
+    }
+    return core::OkStatus();
   });
 }
 
@@ -350,13 +427,29 @@ Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& opt
       return core::Propagate(current.error());
     }
   }
+  std::unique_ptr<TaxMap> taxmap;
+  if (!options.taxmap_files.empty()) {
+    std::string scratch = store.paths().root() + "/tmp/taxmap-" + std::to_string(::getpid());
+    TALARIA_ASSIGN_OR_RETURN(
+        taxmap, TaxMap::Build(options.taxmap_files, scratch,
+                              [](uint64_t rows) { spdlog::info("taxmap: {} rows read", rows); }));
+    result.taxmap_rows = taxmap->rows();
+  }
   TALARIA_ASSIGN_OR_RETURN(StoreStats before, ComputeStats(store));
+  IngestState state(store, options);
+  TALARIA_ASSIGN_OR_RETURN(auto resumable, state.Start());
+  if (resumable) {
+    result.resumed = true;
+    result.resumed_chunks = *resumable;
+    spdlog::info("resuming an interrupted ingest of {}/{} ({} chunks already stored)",
+                 options.database, options.version, *resumable);
+  }
   TALARIA_ASSIGN_OR_RETURN(ObjectStore::WriteMark mark, store.Mark());
   DatabaseManifest manifest;
   manifest.database = options.database;
   manifest.version = options.version;
   manifest.chunking = options.chunking;
-  IngestJob job(store, options, previous ? &*previous : nullptr);
+  IngestJob job(store, options, previous ? &*previous : nullptr, taxmap.get(), &state);
   Status st = job.Run(&result, &manifest);
   if (st) {
     PutOptions o;
@@ -366,12 +459,14 @@ Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& opt
       if (prev) o.base = prev->manifest;
     }
     auto id = store.Put(EncodeManifest(manifest), o);
-    st = id ? Publish(store, options, *id, &result) : Status(core::Propagate(id.error()));
+    st = id ? Publish(store, options, *id, manifest, state, &result)
+            : Status(core::Propagate(id.error()));
     if (id) result.manifest = *id;
   }
   if (!st) {
     Status rb = store.RollBack(mark);
     if (!rb) spdlog::error("could not roll back the failed ingest: {}", rb.error().ToString());
+    state.Abandon().IgnoreError();  // nothing of it is kept, so nothing to resume
     return core::Propagate(st.error());
   }
   TALARIA_ASSIGN_OR_RETURN(StoreStats after, ComputeStats(store));

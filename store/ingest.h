@@ -40,6 +40,9 @@ struct IngestOptions {
   std::string database;
   std::string version;
   std::vector<std::string> files;  // "-" = standard input
+  // NCBI *.accession2taxid tables; when given, a record's taxon is looked up
+  // by its id first and taken from the header only if absent there.
+  std::vector<std::string> taxmap_files;
   ChunkingOptions chunking;
   FastaOptions fasta;
   std::optional<CodecSpec> codec;
@@ -52,6 +55,10 @@ struct IngestOptions {
 };
 
 struct IngestResult {
+  bool resumed = false;         // an interrupted ingest of this version was found
+  uint64_t resumed_chunks = 0;  // chunks it had stored (not compressed again)
+  uint64_t taxmap_rows = 0;     // rows read from --taxmap tables
+  uint64_t taxmap_hits = 0;     // records whose taxon came from them
   core::ObjectId manifest;
   std::string previous_version;  // the version deltas were made against, if any
   bool already_present = false;  // this exact version was already ingested

@@ -62,5 +62,7 @@ void AddGcCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIndexCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddDbCommand(CLI::App& app, CliContext& ctx, Runner* run);
+void AddTaxonomyCommand(CLI::App& app, CliContext& ctx, Runner* run);
+void AddQueryCommand(CLI::App& app, CliContext& ctx, Runner* run);
 
 }  // namespace talaria::tools

@@ -108,12 +108,7 @@ int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
 int RunRm(const CliContext& ctx, const std::string& name, const std::string& version) {
   auto store = ctx.OpenStore(true);
   if (!store) return Fail(store.error());
-  auto st = (*store)->index().Update([&](index::WriteTxn& txn) -> core::Status {
-    return (*store)->index().databases().Delete(txn, name, version);
-  });
-  if (!st && st.error().code() == core::Code::kNotFound) {
-    return Fail("database '" + name + "' has no version '" + version + "'");
-  }
+  auto st = store::RemoveDatabaseVersion(**store, name, version);
   if (!st) return Fail(st.error());
   std::cout << "removed " << name << '/' << version
             << "; run talaria-store gc to reclaim the space only it used\n";

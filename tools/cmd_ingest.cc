@@ -16,12 +16,14 @@ namespace {
 
 struct IngestArgs {
   std::vector<std::string> files;
+  std::vector<std::string> taxmap;
   std::string db;
   std::string version;
   bool strict = false;
   bool no_delta = false;
   uint64_t min_chunk_kb = 64;
   uint64_t max_chunk_kb = 1024;
+  uint64_t batch_mb = 64;
   bool json = false;
 };
 
@@ -62,8 +64,10 @@ int RunIngest(const CliContext& ctx, const IngestArgs& args) {
   o.database = args.db;
   o.version = args.version;
   o.files = args.files;
+  o.taxmap_files = args.taxmap;
   o.fasta.strict = args.strict;
   o.delta_against_previous = !args.no_delta;
+  o.batch_bytes = args.batch_mb << 20;
   o.chunking.min_chunk_bytes = args.min_chunk_kb << 10;
   o.chunking.max_chunk_bytes = args.max_chunk_kb << 10;
   o.chunking.target_chunk_bytes = std::clamp<uint64_t>(
@@ -77,6 +81,8 @@ int RunIngest(const CliContext& ctx, const IngestArgs& args) {
                {"version", args.version},
                {"manifest", r->manifest.Hex()},
                {"already_present", r->already_present},
+               {"resumed", r->resumed},
+               {"resumed_chunks", r->resumed_chunks},
                {"previous_version", r->previous_version},
                {"records", r->records},
                {"residues", r->residues},
@@ -85,8 +91,14 @@ int RunIngest(const CliContext& ctx, const IngestArgs& args) {
                {"chunks", r->chunks},
                {"chunks_new", r->chunks_new},
                {"chunks_delta", r->chunks_delta},
+               {"taxmap_rows", r->taxmap_rows},
+               {"taxmap_hits", r->taxmap_hits},
                {"stored_bytes_added", r->stored_bytes_added}});
     return kExitOk;
+  }
+  if (r->resumed) {
+    std::cout << "resumed an interrupted ingest (" << r->resumed_chunks
+              << " chunks were already stored)\n";
   }
   std::cout << (r->already_present ? "already ingested " : "ingested ") << args.db << '/'
             << args.version << ": " << r->records << " records, " << HumanBytes(r->fasta_bytes)
@@ -113,11 +125,20 @@ void AddIngestCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   cmd->add_option("--db", args->db, "Database name")->required();
   cmd->add_option("--version", args->version, "Version name (e.g. 2026_01); immutable once stored")
       ->required();
+  cmd->add_option(
+         "--taxmap", args->taxmap,
+         "NCBI accession2taxid table (plain or .gz; repeatable): looked up by sequence id\n"
+         "before the header's own taxon")
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--strict", args->strict, "A header with no sequence is an error");
   cmd->add_flag("--no-delta", args->no_delta, "Do not delta-encode against the previous version");
   cmd->add_option("--min-chunk-kb", args->min_chunk_kb, "Smallest chunk (KiB)")
       ->capture_default_str();
   cmd->add_option("--max-chunk-kb", args->max_chunk_kb, "Largest chunk (KiB)")
+      ->capture_default_str();
+  cmd->add_option("--batch-mb", args->batch_mb,
+                  "Chunks are compressed and made durable in batches of this size; an\n"
+                  "interrupted ingest resumes from its last durable batch")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
   cmd->callback([&ctx, run, args] { *run = [&ctx, args] { return RunIngest(ctx, *args); }; });

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   AddIndexCommand(app, ctx, &run);
   AddIngestCommand(app, ctx, &run);
   AddDbCommand(app, ctx, &run);
+  AddTaxonomyCommand(app, ctx, &run);
+  AddQueryCommand(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,53 @@
+#pragma once
+
+// Chunk metadata (DESIGN §5): `chunks` maps a chunk id to what it holds and
+// how it is used; `taxon_chunks` (dupsort) maps a taxid to the ids of its
+// chunks. Both cover the chunks of every registered database version.
+// Compressed size and ratio come from the `objects` table.
+// Thread-compatible.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "index/lmdb_txn.h"
+#include "store/core/object_id.h"
+#include "store/core/status.h"
+
+namespace talaria::index {
+
+struct ChunkMeta {
+  uint32_t taxon = 0;
+  uint64_t records = 0;
+  uint64_t residues = 0;
+  uint64_t raw_bytes = 0;
+  uint64_t access_count = 0;
+  uint64_t last_access_unix_s = 0;
+  bool operator==(const ChunkMeta&) const = default;
+};
+
+class ChunkTable {
+ public:
+  ChunkTable(MDB_dbi chunks, MDB_dbi taxon_chunks) : chunks_(chunks), taxon_chunks_(taxon_chunks) {}
+
+  // Adds (or updates, keeping access counts) a chunk and its taxon entry.
+  core::Status Add(WriteTxn& txn, const core::ObjectId& id, const ChunkMeta& meta) const;
+  // Removes a chunk and its taxon entry; absent chunks are fine.
+  core::Status Remove(WriteTxn& txn, const core::ObjectId& id) const;
+  core::Result<std::optional<ChunkMeta>> Get(const Txn& txn, const core::ObjectId& id) const;
+  core::Result<std::vector<core::ObjectId>> FindByTaxon(const Txn& txn, uint32_t taxon) const;
+  core::Result<std::vector<core::ObjectId>> FindByTaxa(const Txn& txn,
+                                                       const std::vector<uint32_t>& taxa) const;
+  core::Status ForEach(
+      const Txn& txn,
+      const std::function<core::Status(const core::ObjectId&, const ChunkMeta&)>& fn) const;
+  // Counts one more read of the chunk now.
+  core::Status RecordAccess(WriteTxn& txn, const core::ObjectId& id, uint64_t now_unix_s) const;
+
+ private:
+  MDB_dbi chunks_;
+  MDB_dbi taxon_chunks_;
+};
+
+}  // namespace talaria::index

@@ -1,0 +1,157 @@
+// talaria-store ingest / db / taxonomy / query as users run them, including
+// SIGKILL during an ingest and resuming it.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/testing/test_util.h"
+
+namespace talaria {
+namespace {
+
+using testing::RunStore;
+
+std::string Sample(const std::string& name) {
+  return std::string(TALARIA_SOURCE_DIR) + "/tests/data/" + name;
+}
+
+// ~`mb` MB of FASTA over 30 taxa in batches, like a UniProt release.
+std::string MakeDatabase(int mb) {
+  std::string out;
+  for (int i = 0; out.size() < static_cast<size_t>(mb) << 20; ++i) {
+    out += ">sp|B" + std::to_string(i) + "|P" + std::to_string(i) +
+           " Protein OX=" + std::to_string(100 + (i / 40) % 30) + "\n";
+    std::string seq = testing::FastaLikeText(900, i % 5000);
+    std::string residues;
+    for (char c : seq) {
+      if (c >= 'A' && c <= 'Z') residues += c;
+    }
+    residues.resize(std::min<size_t>(residues.size(), 200 + (i * 13) % 500));
+    for (size_t k = 0; k < residues.size(); k += 60) out += residues.substr(k, 60) + "\n";
+  }
+  return out;
+}
+
+pid_t Spawn(const std::vector<std::string>& argv) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+TEST(IngestCli, SigkillThenRerunResumesAndGivesTheSameResult) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "db.fasta", MakeDatabase(24));
+  std::vector<std::string> ingest = {"ingest", dir / "db.fasta", "--db", "big",   "--version",
+                                     "1",      "--batch-mb",     "1",    "--json"};
+  // The uninterrupted reference.
+  std::string ref = dir / "ref";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", ref}).exit_code, 0);
+  auto start = std::chrono::steady_clock::now();
+  auto whole = RunStore(ref, ingest);
+  double full_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  std::string manifest = nlohmann::json::parse(whole.out)["manifest"];
+
+  std::string store = dir / "store";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  std::mt19937_64 rng(42);
+  int killed = 0;
+  for (int round = 0; round < 4; ++round) {
+    std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
+    argv.insert(argv.end(), ingest.begin(), ingest.end());
+    pid_t pid = Spawn(argv);
+    std::uniform_real_distribution<double> when(0.2 * full_ms, 0.9 * full_ms);
+    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(when(rng) * 1000)));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status);
+    auto verify = RunStore(store, {"verify"});
+    ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  }
+  EXPECT_GE(killed, 2) << "the kills should land during the ingest";
+  auto last = RunStore(store, ingest);
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  auto result = nlohmann::json::parse(last.out);
+  EXPECT_EQ(result["manifest"], manifest) << "a resumed ingest must equal an uninterrupted one";
+  if (!result["already_present"].get<bool>()) {
+    EXPECT_TRUE(result["resumed"].get<bool>());
+    EXPECT_LT(result["chunks_new"].get<uint64_t>(), result["chunks"].get<uint64_t>())
+        << "chunks stored before the kills must not be stored again";
+  }
+  auto exported = RunStore(store, {"db", "export", "big", "-o", dir / "out.fasta"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(testing::Run({"/usr/bin/cmp", dir / "db.fasta", dir / "out.fasta"}).exit_code, 0);
+  std::printf("[ info ] %d of 4 ingests killed mid-way; the re-run %s (%s chunks already stored)\n",
+              killed, result["resumed"].get<bool>() ? "resumed" : "found the version complete",
+              result["resumed_chunks"].dump().c_str());
+}
+
+TEST(IngestCli, DatabaseTaxonomyAndQueryCommands) {
+  testing::TempDir dir;
+  std::string store = dir / "store";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  auto r =
+      RunStore(store, {"ingest", Sample("uniprot_query.fasta"), Sample("uniprot_titin.fasta.gz"),
+                       "--db", "sample", "--version", "2026_01"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ingested sample/2026_01: 501 records"), std::string::npos) << r.out;
+
+  auto ls = nlohmann::json::parse(RunStore(store, {"db", "ls", "--json"}).out);
+  ASSERT_EQ(ls.size(), 1u);
+  EXPECT_EQ(ls[0]["current"], "2026_01");
+  auto show = nlohmann::json::parse(RunStore(store, {"db", "show", "sample", "--json"}).out);
+  EXPECT_EQ(show["sources"].size(), 2u);
+  EXPECT_EQ(show["sources"][1]["name"], "uniprot_titin.fasta");
+  EXPECT_EQ(show["sources"][1]["encoding"], "gzip");
+
+  auto exp = RunStore(store, {"db", "export", "sample/2026_01", "--file", "uniprot_query.fasta"});
+  EXPECT_EQ(exp.exit_code, 0);
+  EXPECT_EQ(exp.out, testing::ReadFileOrDie(Sample("uniprot_query.fasta")));
+  auto ambiguous = RunStore(store, {"db", "export", "sample"});
+  EXPECT_EQ(ambiguous.exit_code, 1);
+  EXPECT_NE(ambiguous.err.find("--file"), std::string::npos);
+
+  auto stats = nlohmann::json::parse(RunStore(store, {"taxonomy", "stats", "--json"}).out);
+  EXPECT_EQ(stats["records"], 501);
+  bool fly = false;
+  for (const auto& t : stats["taxa"]) fly |= t["taxon"] == 7227 && t["records"] == 1;
+  EXPECT_TRUE(fly) << stats.dump();
+  auto q = nlohmann::json::parse(RunStore(store, {"query", "--taxon", "7227", "--json"}).out);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0]["records"], 1);
+  auto sub = RunStore(store, {"query", "--taxon", "7227", "--subtree"});
+  EXPECT_EQ(sub.exit_code, 1);
+  EXPECT_NE(sub.err.find("taxonomy load"), std::string::npos);
+
+  auto bad = RunStore(store, {"ingest", dir / "missing.fasta", "--db", "x", "--version", "1"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("missing.fasta"), std::string::npos);
+  auto rm = RunStore(store, {"db", "rm", "sample", "2026_01"});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  auto gc = RunStore(store, {"gc", "--keep-file", "/dev/null"});
+  EXPECT_EQ(gc.exit_code, 1) << "no roots left at all: gc refuses";
+  EXPECT_EQ(RunStore(store, {"db", "ls", "--json"}).out, "[]\n");
+}
+
+}  // namespace
+}  // namespace talaria
