@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs what is needed, builds talaria-store, creates a store
-# from the bundled real sample data (tests/data/), and shows what it holds.
+# from the bundled real sample data (tests/data/) by ingesting it as a
+# database, and shows what it holds.
 # Run as root on Debian 12. The store goes to $TALARIA_DEMO_STORE
 # (default /tmp/talaria-demo); running again reuses it (puts are idempotent).
 set -euo pipefail
@@ -16,11 +17,15 @@ TS="$BUILD/tools/talaria-store"
 if [[ ! -d "$STORE/index" ]]; then
   "$TS" init "$STORE"
 fi
-echo "== put the bundled sample files (prints <sha256>  <file>)"
-"$TS" --store "$STORE" put tests/data/*.fa*
+echo "== ingest the bundled real sequences as database 'sample', version 1"
+"$TS" --store "$STORE" ingest tests/data/*.fa* --db sample --version 1
+echo "== db show sample"
+"$TS" --store "$STORE" db show sample
+echo "== taxonomy stats (top 5)"
+"$TS" --store "$STORE" taxonomy stats --top 5
 echo "== stats"
 "$TS" --store "$STORE" stats
 echo "== verify"
 "$TS" --store "$STORE" verify
 echo
-echo "Store ready in $STORE. Try: $TS --store $STORE ls"
+echo "Store ready in $STORE. Try: $TS --store $STORE db export sample --file dictdisc.faa | head"

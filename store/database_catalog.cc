@@ -1,5 +1,7 @@
 #include "store/database_catalog.h"
 
+#include "store/catalog_snapshot.h"
+
 #include <map>
 #include <set>
 
@@ -98,13 +100,17 @@ Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
     TALARIA_ASSIGN_OR_RETURN(all, store.index().databases().List(txn));
   }
   std::set<ObjectId> still_used;
+  std::vector<index::DatabaseVersion> remaining;
   for (const auto& v : all) {
     if (v.name == name && v.version == version) continue;
+    remaining.push_back(v);
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
     for (const ManifestChunk& c : m.chunks) still_used.insert(c.id);
   }
+  TALARIA_ASSIGN_OR_RETURN(auto snapshot, PutCatalogSnapshot(store, remaining));
   return store.index().Update([&](index::WriteTxn& txn) -> Status {
     TALARIA_RETURN_IF_ERROR(store.index().databases().Delete(txn, name, version));
+    TALARIA_RETURN_IF_ERROR(RecordCatalogSnapshot(store, txn, snapshot.first, snapshot.second));
     for (const ManifestChunk& c : manifest.chunks) {
       if (!still_used.count(c.id))
         TALARIA_RETURN_IF_ERROR(store.index().chunks().Remove(txn, c.id));
@@ -120,6 +126,8 @@ Result<std::vector<ObjectId>> DatabaseRoots(ObjectStore& store) {
     TALARIA_ASSIGN_OR_RETURN(versions, store.index().databases().List(txn));
   }
   std::vector<ObjectId> roots;
+  TALARIA_ASSIGN_OR_RETURN(auto catalog, CurrentCatalogSnapshot(store));
+  if (catalog) roots.push_back(*catalog);
   for (const auto& v : versions) {
     roots.push_back(v.manifest);
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));

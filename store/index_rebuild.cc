@@ -8,9 +8,12 @@
 #include <unordered_map>
 
 #include "index/index.h"
+#include "store/catalog_snapshot.h"
 #include "store/core/checksum.h"
 #include "store/core/file_io.h"
+#include "store/database_catalog.h"
 #include "store/frame.h"
+#include "store/object_store.h"
 #include "store/pack_reader.h"
 #include "store/store_paths.h"
 #include "store/writer_lock.h"
@@ -27,6 +30,45 @@ struct Found {
   index::ObjectEntry entry;
   bool intact = false;
 };
+
+// The newest catalogue snapshot in the store, written back into the
+// `databases` table, with the chunk index of every version it names.
+Result<uint64_t> RestoreCatalog(const std::string& root) {
+  StoreConfig config;
+  TALARIA_ASSIGN_OR_RETURN(auto store, ObjectStore::Open(root, config, OpenOptions{}));
+  std::optional<CatalogSnapshot> newest;
+  ObjectId newest_id;
+  TALARIA_ASSIGN_OR_RETURN(auto objects, store->List());
+  for (const ObjectInfo& info : objects) {
+    if (info.kind() != ObjectKind::kManifest) continue;
+    auto bytes = store->Get(info.id);
+    if (!bytes) continue;  // damaged: verify reports it
+    auto snapshot = DecodeCatalogSnapshot(**bytes);
+    if (snapshot && (!newest || snapshot->generation > newest->generation)) {
+      newest = std::move(snapshot);
+      newest_id = info.id;
+    }
+  }
+  if (!newest) return uint64_t{0};
+  std::vector<DatabaseManifest> manifests;
+  for (const auto& v : newest->versions) {
+    TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(*store, v.manifest));
+    manifests.push_back(std::move(m));
+  }
+  TALARIA_RETURN_IF_ERROR(store->index().Update([&](index::WriteTxn& txn) -> Status {
+    for (const auto& v : newest->versions) {
+      TALARIA_RETURN_IF_ERROR(store->index().databases().Put(txn, v));
+    }
+    for (const DatabaseManifest& m : manifests) {
+      for (const ManifestChunk& c : m.chunks) {
+        TALARIA_RETURN_IF_ERROR(store->index().chunks().Add(
+            txn, c.id, index::ChunkMeta{c.taxon, c.records, c.residues, c.bytes, 0, 0}));
+      }
+    }
+    return RecordCatalogSnapshot(*store, txn, newest_id, newest->generation);
+  }));
+  return static_cast<uint64_t>(newest->versions.size());
+}
 
 }  // namespace
 
@@ -100,6 +142,7 @@ Result<RebuildResult> RebuildIndex(const std::string& root) {
   }
   TALARIA_RETURN_IF_ERROR(core::FsyncDir(root));
   std::filesystem::remove_all(old);
+  TALARIA_ASSIGN_OR_RETURN(result.database_versions, RestoreCatalog(root));
   return result;
 }
 

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/catalog_snapshot.h"
 #include "store/database_catalog.h"
 #include "store/manifest.h"
 #include "store/store_stats.h"
@@ -373,6 +374,22 @@ Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId&
                                     .count());
   }
   const index::DatabaseTable& dbs = store.index().databases();
+  // The catalogue after this version joins it, stored first as an object.
+  std::vector<index::DatabaseVersion> versions;
+  index::DatabaseVersion added;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(versions, dbs.List(txn));
+    TALARIA_ASSIGN_OR_RETURN(uint64_t seq, dbs.NextSequence(txn));
+    added = index::DatabaseVersion{options.database, options.version, manifest_id, now, seq};
+  }
+  bool present = false;
+  for (const auto& v : versions) present |= v.name == added.name && v.version == added.version;
+  std::optional<std::pair<ObjectId, uint64_t>> snapshot;
+  if (!present) {
+    versions.push_back(added);
+    TALARIA_ASSIGN_OR_RETURN(snapshot, PutCatalogSnapshot(store, versions));
+  }
   return store.index().Update([&](index::WriteTxn& txn) -> Status {
     TALARIA_RETURN_IF_ERROR(state.Complete(txn));
     TALARIA_ASSIGN_OR_RETURN(auto existing, dbs.Get(txn, options.database, options.version));
@@ -386,9 +403,9 @@ Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId&
                                    "' with other content; versions are immutable "
                                    "(remove it first with talaria-store db rm)");
     }
-    TALARIA_ASSIGN_OR_RETURN(uint64_t seq, dbs.NextSequence(txn));
-    TALARIA_RETURN_IF_ERROR(dbs.Put(
-        txn, index::DatabaseVersion{options.database, options.version, manifest_id, now, seq}));
+    if (!snapshot) return core::Corruption("catalogue changed during the ingest");
+    TALARIA_RETURN_IF_ERROR(dbs.Put(txn, added));
+    TALARIA_RETURN_IF_ERROR(RecordCatalogSnapshot(store, txn, snapshot->first, snapshot->second));
     for (const ManifestChunk& c : manifest.chunks) {
       TALARIA_RETURN_IF_ERROR(store.index().chunks().Add(
           txn, c.id, index::ChunkMeta{c.taxon, c.records, c.residues, c.bytes, 0, 0}));

@@ -24,6 +24,7 @@ void AddIndexCommand(CLI::App& app, CliContext& ctx, Runner* run) {
                 << r->records << " records in " << r->packs << " packs";
       if (r->duplicates) std::cout << " (" << r->duplicates << " duplicate records)";
       if (r->damaged) std::cout << ", " << r->damaged << " damaged records";
+      if (r->database_versions) std::cout << "; " << r->database_versions << " database versions";
       std::cout << '\n';
       return kExitOk;
     };

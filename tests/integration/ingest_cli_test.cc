@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -148,9 +149,73 @@ TEST(IngestCli, DatabaseTaxonomyAndQueryCommands) {
   EXPECT_NE(bad.err.find("missing.fasta"), std::string::npos);
   auto rm = RunStore(store, {"db", "rm", "sample", "2026_01"});
   EXPECT_EQ(rm.exit_code, 0) << rm.err;
-  auto gc = RunStore(store, {"gc", "--keep-file", "/dev/null"});
-  EXPECT_EQ(gc.exit_code, 1) << "no roots left at all: gc refuses";
   EXPECT_EQ(RunStore(store, {"db", "ls", "--json"}).out, "[]\n");
+  // The (now empty) catalogue is the only root: gc frees everything the version used.
+  auto gc = RunStore(store, {"gc", "--json"});
+  ASSERT_EQ(gc.exit_code, 0) << gc.err;
+  auto freed = nlohmann::json::parse(gc.out);
+  EXPECT_EQ(freed["objects_removed"].get<uint64_t>() + 1, freed["objects_before"].get<uint64_t>());
+  auto left = nlohmann::json::parse(RunStore(store, {"stats", "--json"}).out);
+  EXPECT_EQ(left["objects"], 1);
+}
+
+}  // namespace
+}  // namespace talaria
+
+namespace talaria {
+namespace {
+
+TEST(IngestCli, IndexRebuildRestoresTheCatalogueAndChunkIndex) {
+  testing::TempDir dir;
+  std::string store = dir / "store";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  ASSERT_EQ(
+      RunStore(store, {"ingest", Sample("dictdisc.faa"), "--db", "a", "--version", "1"}).exit_code,
+      0);
+  ASSERT_EQ(
+      RunStore(store, {"ingest", Sample("uniprot_titin.fasta.gz"), "--db", "a", "--version", "2"})
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      RunStore(store, {"ingest", Sample("uniprot_query.fasta"), "--db", "b", "--version", "x"})
+          .exit_code,
+      0);
+  ASSERT_EQ(RunStore(store, {"db", "rm", "b", "x"}).exit_code, 0);
+  std::string ls_before = RunStore(store, {"db", "ls", "--json"}).out;
+  std::string query_before = RunStore(store, {"query", "--json"}).out;
+  std::filesystem::remove(store + "/index/data.mdb");
+  std::filesystem::remove(store + "/index/lock.mdb");
+  auto rebuild = RunStore(store, {"index", "rebuild"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  EXPECT_NE(rebuild.out.find("2 database versions"), std::string::npos) << rebuild.out;
+  EXPECT_EQ(RunStore(store, {"db", "ls", "--json"}).out, ls_before);  // times and current too
+  EXPECT_EQ(RunStore(store, {"query", "--json"}).out, query_before);
+  auto exported = RunStore(store, {"db", "export", "a/1"});
+  EXPECT_EQ(exported.out, testing::ReadFileOrDie(Sample("dictdisc.faa")));
+  EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace talaria
+
+namespace talaria {
+namespace {
+
+TEST(IngestCli, StandardInputIsAnInputToo) {
+  testing::TempDir dir;
+  std::string store = dir / "store";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  auto r =
+      testing::Run({"/bin/sh", "-c",
+                    "zcat " + Sample("mirbase_hairpin.fa.gz") + " | " + testing::StoreBinary() +
+                        " --store " + store + " ingest - --db mirna --version 22"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto show = nlohmann::json::parse(RunStore(store, {"db", "show", "mirna", "--json"}).out);
+  EXPECT_EQ(show["sources"][0]["name"], "stdin.fasta");
+  EXPECT_EQ(show["sources"][0]["records"], 28645);
+  ASSERT_EQ(RunStore(store, {"db", "export", "mirna", "-o", dir / "out.fa"}).exit_code, 0);
+  auto unzipped = testing::Run({"/bin/sh", "-c", "zcat " + Sample("mirbase_hairpin.fa.gz")});
+  EXPECT_EQ(testing::ReadFileOrDie(dir / "out.fa"), unzipped.out);
 }
 
 }  // namespace
