@@ -1,5 +1,7 @@
 #include "store/chunker.h"
 
+#include <algorithm>
+
 #include "store/core/checksum.h"
 
 namespace talaria::store {
@@ -29,6 +31,9 @@ void Chunker::Add(TaxonId taxon, std::string_view record, uint64_t residues) {
     c.taxon = taxon;
     c.serial = next_serial_++;
     c.seq_in_taxon = next_seq_[taxon]++;
+    // Room for a typical chunk up front: growing by doubling copied every
+    // chunk several times over. Pages not written are never made resident.
+    c.bytes.reserve(std::min(options_.max_chunk_bytes, 2 * options_.target_chunk_bytes));
     it = open_.emplace(taxon, std::move(c)).first;
   }
   ClosedChunk& c = it->second;

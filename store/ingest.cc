@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -198,21 +199,28 @@ class IngestJob {
         state_(state),
         chooser_(store, options.delta_against_previous ? previous : nullptr) {}
 
+  // Never returns with a batch still in flight (a rollback may follow).
   Status Run(IngestResult* result, DatabaseManifest* manifest) {
+    Status st = RunPipeline(manifest);
+    Status last = Wait();
+    if (!st) return st;
+    TALARIA_RETURN_IF_ERROR(last);
+    return Finish(layouts_, result, manifest);
+  }
+
+ private:
+  Status RunPipeline(DatabaseManifest* manifest) {
     for (const std::string& path : options_.files) {
       struct stat st;
       if (path != "-" && ::stat(path.c_str(), &st) == 0) progress_.input_bytes_total += st.st_size;
     }
-    std::vector<std::vector<LayoutRun>> layouts;
     for (const std::string& path : options_.files) {
-      layouts.emplace_back();
-      TALARIA_RETURN_IF_ERROR(ReadSource(path, &layouts.back(), manifest));
+      layouts_.emplace_back();
+      TALARIA_RETURN_IF_ERROR(ReadSource(path, &layouts_.back(), manifest));
     }
-    TALARIA_RETURN_IF_ERROR(Flush());
-    return Finish(layouts, result, manifest);
+    return Flush();
   }
 
- private:
   Status ReadSource(const std::string& path, std::vector<LayoutRun>* runs,
                     DatabaseManifest* manifest) {
     const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
@@ -279,11 +287,34 @@ class IngestJob {
     if (pending_bytes_ >= options_.batch_bytes && deferred_) deferred_ = Flush();
   }
 
+  // Hands the pending chunks to a background thread that stores them, so
+  // parsing goes on meanwhile; at most one batch is in flight. Returns the
+  // outcome of the batch before it.
   Status Flush() {
-    if (pending_.empty()) return core::OkStatus();
+    Status previous = Wait();
+    if (!previous || pending_.empty()) return previous;
+    inflight_ = std::thread([this, batch = std::move(pending_)]() mutable {
+      inflight_status_ = StoreBatch(batch);
+    });
+    pending_.clear();
+    pending_bytes_ = 0;
+    if (options_.progress) options_.progress(progress_);
+    return core::OkStatus();
+  }
+
+  // Waits for the batch in flight, if any, and returns how it went.
+  Status Wait() {
+    if (!inflight_.joinable()) return core::OkStatus();
+    inflight_.join();
+    return std::exchange(inflight_status_, core::OkStatus());
+  }
+
+  // Runs on the batch thread: delta bases, hashing and compression (on the
+  // store's workers), durable write, bookkeeping.
+  Status StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>& batch) {
     std::vector<PutRequest> requests;
-    requests.reserve(pending_.size());
-    for (const auto& [source, c] : pending_) {
+    requests.reserve(batch.size());
+    for (const auto& [source, c] : batch) {
       PutOptions o;
       o.kind = ObjectKind::kChunk;
       o.codec = options_.codec;
@@ -292,8 +323,8 @@ class IngestJob {
     }
     std::vector<bool> written;
     TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, store_.PutBatch(requests, &written));
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      const auto& [source, c] = pending_[i];
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const auto& [source, c] = batch[i];
       if (written[i]) {
         TALARIA_ASSIGN_OR_RETURN(ObjectInfo info, store_.Stat(ids[i]));
         new_chunks_++;
@@ -303,11 +334,7 @@ class IngestJob {
       metas_.push_back(ChunkMeta{ids[i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
                                  c.bytes.size()});
     }
-    pending_.clear();
-    pending_bytes_ = 0;
-    TALARIA_RETURN_IF_ERROR(state_->Progress(metas_.size()));
-    if (options_.progress) options_.progress(progress_);
-    return core::OkStatus();
+    return state_->Progress(metas_.size());
   }
 
   // The previous version's object for the source of the same name, if any.
@@ -359,7 +386,10 @@ class IngestJob {
   BaseChooser chooser_;
   std::vector<std::pair<uint32_t, ClosedChunk>> pending_;  // (source, chunk)
   uint64_t pending_bytes_ = 0;
-  std::vector<ChunkMeta> metas_;
+  std::vector<ChunkMeta> metas_;  // written by the batch thread; read after Wait()
+  std::vector<std::vector<LayoutRun>> layouts_;
+  std::thread inflight_;
+  Status inflight_status_;
   Status deferred_;  // an error raised inside a chunker's sink
   IngestProgress progress_;
   uint64_t new_chunks_ = 0, new_deltas_ = 0, new_chunk_bytes_ = 0;
