@@ -15,11 +15,7 @@ namespace {
 
 constexpr size_t kMetaSize = 44;
 
-std::string TaxonKey(uint32_t taxon) {
-  std::string k(4, '\0');
-  for (int i = 0; i < 4; ++i) k[i] = static_cast<char>(taxon >> (24 - 8 * i));
-  return k;
-}
+std::string TaxonKey(uint32_t taxon) { return core::BigEndian32Key(taxon); }
 
 std::string Encode(const ChunkMeta& m) {
   std::string v;

@@ -11,19 +11,7 @@ using core::Result;
 using core::Status;
 
 namespace {
-
-std::string Key(uint32_t taxid) {
-  std::string k(4, '\0');
-  for (int i = 0; i < 4; ++i) k[i] = static_cast<char>(taxid >> (24 - 8 * i));
-  return k;
-}
-
-uint32_t DecodeKey(std::string_view k) {
-  uint32_t v = 0;
-  for (char c : k.substr(0, 4)) v = v << 8 | static_cast<uint8_t>(c);
-  return v;
-}
-
+std::string Key(uint32_t taxid) { return core::BigEndian32Key(taxid); }
 }  // namespace
 
 Result<std::optional<TaxonNode>> TaxonomyTable::Get(const Txn& txn, uint32_t taxid) const {
@@ -65,7 +53,7 @@ Result<std::vector<uint32_t>> TaxonomyTable::Children(const Txn& txn, uint32_t t
   std::string key = Key(taxid);
   TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.Seek(key));
   while (entry && entry->first == key) {
-    out.push_back(DecodeKey(entry->second));
+    out.push_back(core::DecodeBigEndian32(entry->second.data()));
     TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
   }
   return out;

@@ -7,19 +7,15 @@ namespace talaria::store {
 using core::Result;
 using nlohmann::json;
 
+json SourceFileJson(const SourceFile& s) {
+  return {{"name", s.name},         {"input_name", s.input_name}, {"encoding", s.encoding},
+          {"size", s.size},         {"sha256", s.sha256.Hex()},   {"records", s.records},
+          {"residues", s.residues}, {"preamble", s.preamble},     {"layout", s.layout.Hex()}};
+}
+
 std::string EncodeManifest(const DatabaseManifest& m) {
   json sources = json::array();
-  for (const SourceFile& s : m.sources) {
-    sources.push_back({{"name", s.name},
-                       {"input_name", s.input_name},
-                       {"encoding", s.encoding},
-                       {"size", s.size},
-                       {"sha256", s.sha256.Hex()},
-                       {"records", s.records},
-                       {"residues", s.residues},
-                       {"preamble", s.preamble},
-                       {"layout", s.layout.Hex()}});
-  }
+  for (const SourceFile& s : m.sources) sources.push_back(SourceFileJson(s));
   json chunks = json::array();
   for (const ManifestChunk& c : m.chunks) {
     chunks.push_back(json::array({c.id.Hex(), c.source, c.taxon, c.records, c.residues, c.bytes}));

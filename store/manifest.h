@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "store/chunker.h"
 #include "store/core/object_id.h"
 #include "store/core/status.h"
@@ -63,6 +65,8 @@ struct DatabaseManifest {
 };
 
 std::string EncodeManifest(const DatabaseManifest& m);
+// The JSON object a manifest uses for one source (also printed by db show).
+nlohmann::json SourceFileJson(const SourceFile& s);
 // kCorruption for anything that is not a manifest of this format.
 core::Result<DatabaseManifest> DecodeManifest(std::string_view json);
 

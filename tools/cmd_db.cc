@@ -58,13 +58,26 @@ int RunLs(const CliContext& ctx, bool json) {
   return kExitOk;
 }
 
+// A version and its manifest, opened read-only.
+struct OpenedVersion {
+  std::unique_ptr<store::ObjectStore> store;
+  index::DatabaseVersion version;
+  store::DatabaseManifest manifest;
+};
+
+core::Result<OpenedVersion> OpenVersion(const CliContext& ctx, const std::string& spec) {
+  OpenedVersion o;
+  TALARIA_ASSIGN_OR_RETURN(o.store, ctx.OpenStore(false));
+  TALARIA_ASSIGN_OR_RETURN(o.version, store::ResolveDatabase(*o.store, spec));
+  TALARIA_ASSIGN_OR_RETURN(o.manifest, store::LoadManifest(*o.store, o.version.manifest));
+  return o;
+}
+
 int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
-  auto store = ctx.OpenStore(false);
-  if (!store) return Fail(store.error());
-  auto v = store::ResolveDatabase(**store, spec);
-  if (!v) return Fail(v.error());
-  auto m = store::LoadManifest(**store, v->manifest);
-  if (!m) return Fail(m.error());
+  auto opened = OpenVersion(ctx, spec);
+  if (!opened) return Fail(opened.error());
+  const index::DatabaseVersion* v = &opened->version;
+  const store::DatabaseManifest* m = &opened->manifest;
   std::set<store::TaxonId> taxa;
   uint64_t chunk_bytes = 0;
   for (const auto& c : m->chunks) {
@@ -73,15 +86,7 @@ int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
   }
   if (json) {
     nlohmann::json sources = nlohmann::json::array();
-    for (const auto& s : m->sources) {
-      sources.push_back({{"name", s.name},
-                         {"input_name", s.input_name},
-                         {"encoding", s.encoding},
-                         {"size", s.size},
-                         {"sha256", s.sha256.Hex()},
-                         {"records", s.records},
-                         {"residues", s.residues}});
-    }
+    for (const auto& s : m->sources) sources.push_back(store::SourceFileJson(s));
     PrintJson({{"name", v->name},
                {"version", v->version},
                {"manifest", v->manifest.Hex()},
@@ -117,12 +122,10 @@ int RunRm(const CliContext& ctx, const std::string& name, const std::string& ver
 
 int RunExport(const CliContext& ctx, const std::string& spec, const std::string& file,
               const std::string& out) {
-  auto store = ctx.OpenStore(false);
-  if (!store) return Fail(store.error());
-  auto v = store::ResolveDatabase(**store, spec);
-  if (!v) return Fail(v.error());
-  auto m = store::LoadManifest(**store, v->manifest);
-  if (!m) return Fail(m.error());
+  auto opened = OpenVersion(ctx, spec);
+  if (!opened) return Fail(opened.error());
+  auto* store = &opened->store;
+  const store::DatabaseManifest* m = &opened->manifest;
   const store::SourceFile* source = nullptr;
   for (const auto& s : m->sources) {
     if (file.empty() ? m->sources.size() == 1 : s.name == file) source = &s;

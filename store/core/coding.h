@@ -35,7 +35,17 @@ inline void PutFixed64(std::string* dst, uint64_t v) {
   EncodeFixed64(b, v);
   dst->append(b, 8);
 }
-// Big-endian 64-bit, for LMDB keys that must sort numerically.
+// Big-endian integers, for LMDB keys that must sort numerically.
+inline std::string BigEndian32Key(uint32_t v) {
+  std::string k(4, '\0');
+  for (int i = 0; i < 4; ++i) k[i] = static_cast<char>(v >> (24 - 8 * i));
+  return k;
+}
+inline uint32_t DecodeBigEndian32(const char* src) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = v << 8 | static_cast<uint8_t>(src[i]);
+  return v;
+}
 inline void EncodeBigEndian64(char* dst, uint64_t v) {
   for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>(v >> (56 - 8 * i));
 }

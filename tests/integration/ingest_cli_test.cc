@@ -42,21 +42,6 @@ std::string MakeDatabase(int mb) {
   return out;
 }
 
-pid_t Spawn(const std::vector<std::string>& argv) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
 TEST(IngestCli, SigkillThenRerunResumesAndGivesTheSameResult) {
   testing::TempDir dir;
   testing::WriteFile(dir / "db.fasta", MakeDatabase(24));
@@ -79,7 +64,7 @@ TEST(IngestCli, SigkillThenRerunResumesAndGivesTheSameResult) {
   for (int round = 0; round < 4; ++round) {
     std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
     argv.insert(argv.end(), ingest.begin(), ingest.end());
-    pid_t pid = Spawn(argv);
+    pid_t pid = testing::Spawn(argv);
     std::uniform_real_distribution<double> when(0.2 * full_ms, 0.9 * full_ms);
     std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(when(rng) * 1000)));
     ::kill(pid, SIGKILL);

@@ -23,21 +23,6 @@ namespace {
 using testing::RunStore;
 
 // Starts talaria-store with stdout to `out_path`; returns its pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  return pid;
-}
 
 TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
   testing::TempDir dir;
@@ -71,7 +56,7 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
     argv.insert(argv.end(), rounds[round].begin(), rounds[round].end());
     std::string out = dir / "out.txt";
     auto start = std::chrono::steady_clock::now();
-    pid_t pid = Spawn(argv, out);
+    pid_t pid = testing::Spawn(argv, out);
     if (round > 0) {
       // Round 0 runs to the end and times a whole run; the others are
       // killed somewhere inside one.

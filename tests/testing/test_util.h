@@ -46,6 +46,10 @@ struct CommandResult {
 // Runs argv[0] with the given arguments, capturing stdout and stderr.
 CommandResult Run(const std::vector<std::string>& argv);
 
+// Starts argv[0] in the background with stdout to `stdout_path` and
+// stderr to /dev/null (for tests that kill it); returns its pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path = "/dev/null");
+
 // The talaria-store binary under test.
 std::string StoreBinary();
 
