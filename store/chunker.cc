@@ -1,10 +1,16 @@
 #include "store/chunker.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "store/core/checksum.h"
+#include "store/core/file_io.h"
 
 namespace talaria::store {
+
+using core::Status;
 
 bool Chunker::IsBoundary(std::string_view record, uint64_t chunk_bytes,
                          const ChunkingOptions& options) {
@@ -19,42 +25,87 @@ bool Chunker::IsBoundary(std::string_view record, uint64_t chunk_bytes,
   return h * spread < record.size() * kScale;
 }
 
-void Chunker::Add(TaxonId taxon, std::string_view record, uint64_t residues) {
+Chunker::~Chunker() {
+  spill_fd_.Reset();
+  if (!spill_path_.empty()) ::unlink(spill_path_.c_str());
+}
+
+Status Chunker::Add(TaxonId taxon, std::string_view record, uint64_t residues) {
   auto it = open_.find(taxon);
-  if (it != open_.end() && !it->second.bytes.empty() &&
-      it->second.bytes.size() + record.size() > options_.max_chunk_bytes) {
-    Close(taxon);
+  if (it != open_.end() && it->second.size > 0 &&
+      it->second.size + record.size() > options_.max_chunk_bytes) {
+    TALARIA_RETURN_IF_ERROR(Close(taxon));
     it = open_.end();
   }
   if (it == open_.end()) {
-    ClosedChunk c;
-    c.taxon = taxon;
-    c.serial = next_serial_++;
-    c.seq_in_taxon = next_seq_[taxon]++;
-    // Room for a typical chunk up front: growing by doubling copied every
-    // chunk several times over. Pages not written are never made resident.
-    c.bytes.reserve(std::min(options_.max_chunk_bytes, 2 * options_.target_chunk_bytes));
-    it = open_.emplace(taxon, std::move(c)).first;
+    Open o;
+    o.chunk.taxon = taxon;
+    o.chunk.serial = next_serial_++;
+    o.chunk.seq_in_taxon = next_seq_[taxon]++;
+    it = open_.emplace(taxon, std::move(o)).first;
   }
-  ClosedChunk& c = it->second;
-  c.bytes.append(record);
-  c.records++;
-  c.residues += residues;
+  Open& o = it->second;
+  // Growing by doubling copies a big chunk several times over: once a chunk
+  // proves big, give it room for a typical chunk at once. (Small chunks,
+  // of which there may be millions, are left to grow as they go.)
+  if (o.size < options_.min_chunk_bytes && o.size + record.size() >= options_.min_chunk_bytes) {
+    o.chunk.bytes.reserve(std::min(options_.max_chunk_bytes, 2 * options_.target_chunk_bytes));
+  }
+  o.chunk.bytes.append(record);
+  o.size += record.size();
+  o.chunk.records++;
+  o.chunk.residues += residues;
   buffered_ += record.size();
-  if (IsBoundary(record, c.bytes.size(), options_)) Close(taxon);
+  if (IsBoundary(record, o.size, options_)) return Close(taxon);
+  if (!spill_.spill_dir.empty() && buffered_ > spill_.memory_budget_bytes) return Spill();
+  return core::OkStatus();
 }
 
-void Chunker::Close(TaxonId taxon) {
+// Moves every open chunk's in-memory bytes to the end of the scratch file.
+Status Chunker::Spill() {
+  if (!spill_fd_.valid()) {
+    TALARIA_RETURN_IF_ERROR(core::MakeDirs(spill_.spill_dir));
+    spill_path_ = spill_.spill_dir + "/chunker-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(reinterpret_cast<uintptr_t>(this)) + ".spill";
+    TALARIA_ASSIGN_OR_RETURN(spill_fd_,
+                             core::OpenFile(spill_path_, O_RDWR | O_CREAT | O_TRUNC, 0600));
+  }
+  for (auto& [taxon, o] : open_) {
+    if (o.chunk.bytes.empty()) continue;
+    TALARIA_RETURN_IF_ERROR(core::WriteAll(spill_fd_.get(), o.chunk.bytes, spill_path_));
+    o.spilled.emplace_back(spill_end_, o.chunk.bytes.size());
+    spill_end_ += o.chunk.bytes.size();
+    spilled_total_ += o.chunk.bytes.size();
+    std::string().swap(o.chunk.bytes);  // give the memory back
+  }
+  buffered_ = 0;
+  return core::OkStatus();
+}
+
+Status Chunker::Close(TaxonId taxon) {
   auto it = open_.find(taxon);
-  if (it == open_.end()) return;
-  buffered_ -= it->second.bytes.size();
-  ClosedChunk c = std::move(it->second);
+  if (it == open_.end()) return core::OkStatus();
+  Open o = std::move(it->second);
   open_.erase(it);
-  sink_(std::move(c));
+  buffered_ -= o.chunk.bytes.size();
+  if (!o.spilled.empty()) {
+    std::string whole(o.size, '\0');
+    size_t at = 0;
+    for (const auto& [offset, length] : o.spilled) {
+      TALARIA_RETURN_IF_ERROR(
+          core::PreadInto(spill_fd_.get(), offset, whole.data() + at, length, spill_path_));
+      at += length;
+    }
+    std::copy(o.chunk.bytes.begin(), o.chunk.bytes.end(), whole.begin() + static_cast<long>(at));
+    o.chunk.bytes = std::move(whole);
+  }
+  sink_(std::move(o.chunk));
+  return core::OkStatus();
 }
 
-void Chunker::Finish() {
-  while (!open_.empty()) Close(open_.begin()->first);
+Status Chunker::Finish() {
+  while (!open_.empty()) TALARIA_RETURN_IF_ERROR(Close(open_.begin()->first));
+  return core::OkStatus();
 }
 
 }  // namespace talaria::store

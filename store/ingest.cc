@@ -224,7 +224,9 @@ class IngestJob {
   Status ReadSource(const std::string& path, std::vector<LayoutRun>* runs,
                     DatabaseManifest* manifest) {
     const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
-    Chunker chunker(options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); });
+    Chunker chunker(
+        options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); },
+        SpillOptions{options_.memory_budget_bytes, store_.paths().root() + "/tmp"});
     TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(path, options_.fasta));
     uint64_t consumed_before = progress_.input_bytes_read;
     SourceFile source;
@@ -239,7 +241,7 @@ class IngestJob {
       }
       if (!more) break;
       TALARIA_ASSIGN_OR_RETURN(TaxonId taxon, TaxonOf(rec));
-      chunker.Add(taxon, rec.text, rec.residues);
+      TALARIA_RETURN_IF_ERROR(chunker.Add(taxon, rec.text, rec.residues));
       TALARIA_RETURN_IF_ERROR(deferred_);
       AppendToLayout(runs, taxon, rec.text.size());
       hasher.Update(rec.text);
@@ -250,7 +252,7 @@ class IngestJob {
       progress_.input_bytes_read = consumed_before + reader->source_bytes_read();
       if (options_.progress && (progress_.records & 1023) == 0) options_.progress(progress_);
     }
-    chunker.Finish();
+    TALARIA_RETURN_IF_ERROR(chunker.Finish());
     TALARIA_RETURN_IF_ERROR(deferred_);
     source.name = SourceName(path, reader->encoding());
     source.input_name = path == "-" ? "-" : path.substr(path.find_last_of('/') + 1);
@@ -293,9 +295,8 @@ class IngestJob {
   Status Flush() {
     Status previous = Wait();
     if (!previous || pending_.empty()) return previous;
-    inflight_ = std::thread([this, batch = std::move(pending_)]() mutable {
-      inflight_status_ = StoreBatch(batch);
-    });
+    inflight_ = std::thread(
+        [this, batch = std::move(pending_)]() mutable { inflight_status_ = StoreBatch(batch); });
     pending_.clear();
     pending_bytes_ = 0;
     if (options_.progress) options_.progress(progress_);

@@ -47,6 +47,9 @@ struct IngestOptions {
   FastaOptions fasta;
   std::optional<CodecSpec> codec;
   bool delta_against_previous = true;
+  // Open chunks (one per taxon) kept in memory before they move to a
+  // scratch file under <store>/tmp.
+  uint64_t memory_budget_bytes = uint64_t{1} << 30;
   // Chunks are hashed, compressed and stored in batches of about this size.
   uint64_t batch_bytes = uint64_t{64} << 20;
   // Wall-clock seconds recorded in the index (not in any object); 0 = now.

@@ -1,5 +1,6 @@
 #include "store/chunker.h"
 
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "store/core/object_id.h"
+#include "tests/testing/test_util.h"
 
 namespace talaria::store {
 namespace {
@@ -30,14 +32,19 @@ std::vector<Rec> MakeRecords(int n, uint64_t seed) {
 
 // chunk id -> taxon, for every chunk made from `records`.
 std::map<core::ObjectId, TaxonId> Chunk(const std::vector<Rec>& records, const ChunkingOptions& o,
-                                        std::vector<ClosedChunk>* all = nullptr) {
+                                        std::vector<ClosedChunk>* all = nullptr,
+                                        SpillOptions spill = {}, uint64_t* spilled = nullptr) {
   std::map<core::ObjectId, TaxonId> ids;
-  Chunker chunker(o, [&](ClosedChunk&& c) {
-    ids[core::ObjectId::Hash(c.bytes)] = c.taxon;
-    if (all) all->push_back(std::move(c));
-  });
-  for (const Rec& r : records) chunker.Add(r.taxon, r.text, 0);
-  chunker.Finish();
+  Chunker chunker(
+      o,
+      [&](ClosedChunk&& c) {
+        ids[core::ObjectId::Hash(c.bytes)] = c.taxon;
+        if (all) all->push_back(std::move(c));
+      },
+      spill);
+  for (const Rec& r : records) EXPECT_TRUE(chunker.Add(r.taxon, r.text, 0));
+  EXPECT_TRUE(chunker.Finish());
+  if (spilled) *spilled = chunker.spilled_bytes();
   return ids;
 }
 
@@ -100,6 +107,24 @@ TEST(Chunker, RemovingOrEditingARecordIsLocalToo) {
     for (const auto& [id, t] : after) fresh += !before.count(id);
     EXPECT_LE(fresh, 2u);
   }
+}
+
+TEST(Chunker, SpillingToDiskChangesNoChunk) {
+  testing::TempDir dir;
+  auto records = MakeRecords(6000, 4);
+  std::vector<ClosedChunk> in_memory, spilled_chunks;
+  auto a = Chunk(records, Small(), &in_memory);
+  uint64_t spilled = 0;
+  auto b =
+      Chunk(records, Small(), &spilled_chunks, SpillOptions{16 << 10, dir / "spill"}, &spilled);
+  EXPECT_GT(spilled, 1u << 20) << "the tiny budget must force spilling";
+  EXPECT_EQ(a, b);
+  ASSERT_EQ(in_memory.size(), spilled_chunks.size());
+  for (size_t i = 0; i < in_memory.size(); ++i) {
+    EXPECT_EQ(in_memory[i].serial, spilled_chunks[i].serial);
+    EXPECT_EQ(in_memory[i].records, spilled_chunks[i].records);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "spill")) << "the scratch file is removed";
 }
 
 TEST(Chunker, HugeRecordIsAChunkOfItsOwn) {

@@ -262,3 +262,31 @@ TEST_F(IngestTest, RemovingAVersionThenGcFreesWhatOnlyItUsed) {
 
 }  // namespace
 }  // namespace talaria::store
+
+namespace talaria::store {
+namespace {
+
+class IngestMemoryTest : public testing::StoreTest {};
+
+TEST_F(IngestMemoryTest, ATinyMemoryBudgetGivesTheSameVersion) {
+  IngestOptions o;
+  o.database = "db";
+  o.files = {DataFile("mirbase_hairpin.fa.gz"), DataFile("uniprot_query.fasta")};
+  o.version = "roomy";
+  auto roomy = IngestDatabase(*store_, o);
+  ASSERT_TRUE(roomy) << roomy.error().ToString();
+  testing::TempDir other;
+  ASSERT_TRUE(ObjectStore::Init(other / "s", config_));
+  OpenOptions w;
+  w.writable = true;
+  auto second = ObjectStore::Open(other / "s", config_, w);
+  o.version = "roomy";
+  o.memory_budget_bytes = 32 << 10;  // forces open chunks out to the scratch file
+  auto tight = IngestDatabase(**second, o);
+  ASSERT_TRUE(tight) << tight.error().ToString();
+  EXPECT_EQ(tight->manifest, roomy->manifest);
+  EXPECT_TRUE(std::filesystem::is_empty(other / "s/tmp")) << "scratch files are removed";
+}
+
+}  // namespace
+}  // namespace talaria::store
