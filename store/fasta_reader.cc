@@ -19,6 +19,24 @@ bool IsBlank(std::string_view line) {
   return true;
 }
 
+// True if any byte is below 0x20 or at least 0x7f, eight bytes at a time
+// (SWAR). May only be wrong towards true, which the exact check then settles.
+bool MaybeNotPrintable(std::string_view s) {
+  constexpr uint64_t k01 = 0x0101010101010101ull, k20 = 0x2020202020202020ull,
+                     k80 = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if ((((x - k20) & ~x) | (x + k01) | x) & k80) return true;
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f) return true;
+  }
+  return false;
+}
+
 std::string_view StripLineEnd(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -78,6 +96,7 @@ Status FastaReader::CheckLine(std::string_view line, bool header) const {
   std::string_view body = line;
   if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
   if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
+  if (!header && !MaybeNotPrintable(body)) return core::OkStatus();
   for (size_t i = 0; i < body.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(body[i]);
     bool control = c < 0x20 && c != '\t';

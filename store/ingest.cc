@@ -115,20 +115,30 @@ class BaseChooser {
  private:
   using OwnerMap = std::unordered_map<std::string, uint32_t>;
 
+  // At most this many record ids are remembered (about 0.5 GB); past it the
+  // maps are dropped and rebuilt for the taxa that come up again.
+  static constexpr size_t kMaxRememberedIds = 8'000'000;
+
   Result<OwnerMap*> Owners(TaxonId taxon, const std::vector<ObjectId>& candidates) {
     auto it = owners_.find(taxon);
     if (it != owners_.end()) return &it->second;
+    if (remembered_ > kMaxRememberedIds) {
+      owners_.clear();
+      remembered_ = 0;
+    }
     OwnerMap map;
     for (uint32_t i = 0; i < candidates.size(); ++i) {
       TALARIA_ASSIGN_OR_RETURN(auto bytes, store_.Get(candidates[i]));
       for (std::string_view id : RecordIds(*bytes)) map.emplace(std::string(id), i);
     }
+    remembered_ += map.size();
     return &owners_.emplace(taxon, std::move(map)).first->second;
   }
 
   ObjectStore& store_;
   std::map<TaxonId, std::vector<ObjectId>> by_taxon_;
   std::map<TaxonId, OwnerMap> owners_;
+  size_t remembered_ = 0;
 };
 
 struct ChunkMeta {

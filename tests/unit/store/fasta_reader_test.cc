@@ -109,6 +109,15 @@ TEST_F(FastaReaderTest, GarbageNamesFileAndLine) {
   EXPECT_NE(e.message().find("nul.fa:3: NUL byte"), std::string::npos) << e.message();
   e = ParseError(Write("bin.fa", ">a\nAC\xff\n"));
   EXPECT_NE(e.message().find("bin.fa:2: binary byte 0xff"), std::string::npos) << e.message();
+  e = ParseError(Write("del.fa",
+                       ">a\nACGTACGTACGTACGT\x7f"
+                       "AC\n"));
+  EXPECT_NE(e.message().find("del.fa:2: binary byte 0x7f at column 17"), std::string::npos)
+      << e.message();
+  e = ParseError(Write("ctl.fa", ">a\nACGTACGTACGTACGTACGTACGTACG\x01T\n"));
+  EXPECT_NE(e.message().find("ctl.fa:2: control byte 0x01 at column 28"), std::string::npos)
+      << e.message();
+  EXPECT_EQ(ParseOrDie(Write("tab.fa", ">a\tb\nACGTACGTACGT\tACGT\n")).records.size(), 1u);
   e = ParseError(Write("strict.fa", ">a\nAC\n>b\n>c\nGG\n"), FastaOptions{true});
   EXPECT_NE(e.message().find("strict.fa:3: header 'b' has no sequence"), std::string::npos)
       << e.message();
