@@ -43,12 +43,13 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
                     const std::function<Status(std::string_view)>& out) {
   TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store.Get(source.layout));
   TALARIA_ASSIGN_OR_RETURN(std::vector<LayoutRun> runs, DecodeLayout(*layout_bytes));
-  // Each taxon's stream: its chunks in manifest order, read one at a time.
+  // Each taxon's stream: its chunks in manifest order. A cursor holds a
+  // position, not bytes: chunks come through the store's bounded cache, so
+  // memory stays bounded however many taxa interleave.
   struct Cursor {
     std::vector<const ManifestChunk*> chunks;
-    size_t next = 0;
-    std::shared_ptr<const std::string> current;
-    size_t offset = 0;
+    size_t chunk = 0;
+    uint64_t offset = 0;
   };
   const uint32_t index = static_cast<uint32_t>(&source - manifest.sources.data());
   if (index >= manifest.sources.size())
@@ -68,16 +69,21 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
   for (const LayoutRun& run : runs) {
     Cursor& cur = cursors[run.taxon];
     for (uint64_t left = run.length; left > 0;) {
-      if (!cur.current || cur.offset == cur.current->size()) {
-        if (cur.next >= cur.chunks.size()) {
-          return core::Corruption("layout of " + source.name + " reads past the chunks of taxon " +
-                                  std::to_string(run.taxon));
-        }
-        TALARIA_ASSIGN_OR_RETURN(cur.current, store.Get(cur.chunks[cur.next++]->id));
+      if (cur.chunk < cur.chunks.size() && cur.offset == cur.chunks[cur.chunk]->bytes) {
+        cur.chunk++;
         cur.offset = 0;
       }
-      size_t take = std::min<uint64_t>(left, cur.current->size() - cur.offset);
-      TALARIA_RETURN_IF_ERROR(emit(std::string_view(*cur.current).substr(cur.offset, take)));
+      if (cur.chunk >= cur.chunks.size()) {
+        return core::Corruption("layout of " + source.name + " reads past the chunks of taxon " +
+                                std::to_string(run.taxon));
+      }
+      TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(cur.chunks[cur.chunk]->id));
+      if (bytes->size() != cur.chunks[cur.chunk]->bytes) {
+        return core::Corruption("chunk " + cur.chunks[cur.chunk]->id.Hex() +
+                                " is not the size its manifest says");
+      }
+      size_t take = std::min<uint64_t>(left, bytes->size() - cur.offset);
+      TALARIA_RETURN_IF_ERROR(emit(std::string_view(*bytes).substr(cur.offset, take)));
       cur.offset += take;
       left -= take;
     }
