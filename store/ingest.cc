@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -484,6 +485,12 @@ Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& opt
     } else if (!current && current.error().code() != core::Code::kNotFound) {
       return core::Propagate(current.error());
     }
+  }
+  // This process holds the writer lock, so whatever is in the scratch
+  // directory was left by a writer that died (a spill file, a taxmap).
+  {
+    std::error_code ec;
+    std::filesystem::remove_all(store.paths().root() + "/tmp", ec);
   }
   std::unique_ptr<TaxMap> taxmap;
   if (!options.taxmap_files.empty()) {

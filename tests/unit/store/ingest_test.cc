@@ -286,6 +286,11 @@ TEST_F(IngestMemoryTest, ATinyMemoryBudgetGivesTheSameVersion) {
   ASSERT_TRUE(tight) << tight.error().ToString();
   EXPECT_EQ(tight->manifest, roomy->manifest);
   EXPECT_TRUE(std::filesystem::is_empty(other / "s/tmp")) << "scratch files are removed";
+  // Scratch left by a writer that died is cleared by the next ingest.
+  testing::WriteFile(other / "s/tmp/chunker-999-1.spill", "stale");
+  o.version = "again";
+  ASSERT_TRUE(IngestDatabase(**second, o));
+  EXPECT_FALSE(std::filesystem::exists(other / "s/tmp/chunker-999-1.spill"));
 }
 
 }  // namespace
