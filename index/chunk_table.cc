@@ -69,14 +69,12 @@ Result<std::optional<ChunkMeta>> ChunkTable::Get(const Txn& txn, const ObjectId&
 
 Result<std::vector<ObjectId>> ChunkTable::FindByTaxon(const Txn& txn, uint32_t taxon) const {
   std::vector<ObjectId> out;
-  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(taxon_chunks_));
-  std::string key = TaxonKey(taxon);
-  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.Seek(key));
-  while (entry && entry->first == key) {
-    if (entry->second.size() != ObjectId::kSize) return core::Corruption("malformed taxon index");
-    out.push_back(ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(entry->second.data())));
-    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
-  }
+  TALARIA_RETURN_IF_ERROR(txn.ForEachWithPrefix(
+      taxon_chunks_, TaxonKey(taxon), [&](std::string_view, std::string_view v) -> Status {
+        if (v.size() != ObjectId::kSize) return core::Corruption("malformed taxon index");
+        out.push_back(ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(v.data())));
+        return core::OkStatus();
+      }));
   return out;
 }
 

@@ -68,14 +68,12 @@ Result<std::vector<DatabaseVersion>> DatabaseTable::List(const Txn& txn) const {
 Result<std::vector<DatabaseVersion>> DatabaseTable::Versions(const Txn& txn,
                                                              const std::string& name) const {
   std::vector<DatabaseVersion> out;
-  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(dbi_));
-  std::string prefix = Key(name, "");
-  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.Seek(prefix));
-  while (entry && entry->first.substr(0, prefix.size()) == prefix) {
-    TALARIA_ASSIGN_OR_RETURN(DatabaseVersion d, Decode(entry->first, entry->second));
-    out.push_back(std::move(d));
-    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
-  }
+  TALARIA_RETURN_IF_ERROR(txn.ForEachWithPrefix(
+      dbi_, Key(name, ""), [&](std::string_view k, std::string_view v) -> Status {
+        TALARIA_ASSIGN_OR_RETURN(DatabaseVersion d, Decode(k, v));
+        out.push_back(std::move(d));
+        return core::OkStatus();
+      }));
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.sequence < b.sequence; });
   return out;

@@ -40,6 +40,18 @@ Status Txn::ForEach(MDB_dbi dbi,
   return core::OkStatus();
 }
 
+Status Txn::ForEachWithPrefix(
+    MDB_dbi dbi, std::string_view prefix,
+    const std::function<Status(std::string_view, std::string_view)>& fn) const {
+  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, OpenCursor(dbi));
+  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.Seek(prefix));
+  while (entry && entry->first.substr(0, prefix.size()) == prefix) {
+    TALARIA_RETURN_IF_ERROR(fn(entry->first, entry->second));
+    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
+  }
+  return core::OkStatus();
+}
+
 Result<size_t> Txn::Count(MDB_dbi dbi) const {
   MDB_stat st;
   int rc = mdb_stat(txn_, dbi, &st);

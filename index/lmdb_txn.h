@@ -37,6 +37,11 @@ class Txn {
   // fn's first error.
   core::Status ForEach(
       MDB_dbi dbi, const std::function<core::Status(std::string_view, std::string_view)>& fn) const;
+  // The same for the entries whose key starts with `prefix` (in a dupsort
+  // table with fixed-size keys: every value of one key).
+  core::Status ForEachWithPrefix(
+      MDB_dbi dbi, std::string_view prefix,
+      const std::function<core::Status(std::string_view, std::string_view)>& fn) const;
   // Number of entries in a table.
   core::Result<size_t> Count(MDB_dbi dbi) const;
   MDB_txn* raw() const { return txn_; }

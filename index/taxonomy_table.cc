@@ -49,13 +49,12 @@ Status TaxonomyTable::Clear(WriteTxn& txn) const {
 
 Result<std::vector<uint32_t>> TaxonomyTable::Children(const Txn& txn, uint32_t taxid) const {
   std::vector<uint32_t> out;
-  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(children_));
-  std::string key = Key(taxid);
-  TALARIA_ASSIGN_OR_RETURN(auto entry, cursor.Seek(key));
-  while (entry && entry->first == key) {
-    out.push_back(core::DecodeBigEndian32(entry->second.data()));
-    TALARIA_ASSIGN_OR_RETURN(entry, cursor.Next());
-  }
+  TALARIA_RETURN_IF_ERROR(txn.ForEachWithPrefix(
+      children_, Key(taxid), [&](std::string_view, std::string_view v) -> Status {
+        if (v.size() != 4) return core::Corruption("malformed taxonomy child entry");
+        out.push_back(core::DecodeBigEndian32(v.data()));
+        return core::OkStatus();
+      }));
   return out;
 }
 
