@@ -48,18 +48,8 @@ START=$(date +%s)
 TMP=$(mktemp -d "$SCRATCH/ingest_bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-cpu_jiffies() { awk '$1 == "cpu" { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat; }
-busy_pct() {  # CPU busy % of the whole machine over 2 s, from /proc/stat
-  local a b
-  a=$(cpu_jiffies); sleep 2; b=$(cpu_jiffies)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1];
-    printf "%d", (t > 0 ? 100 - 100 * (y[2] - x[2]) / t : 0) }'
-}
-children_cpu() {  # children_cpu VAR: CPU-seconds used so far by this script's finished
-  # children (bash `times`, line 2); must run in this shell, not in $(...)
-  times > "$TMP/times"
-  printf -v "$1" '%s' "$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub(/s$/, "", p[2]); s += p[1] * 60 + p[2] } print s }' "$TMP/times")"
-}
+# shellcheck source=tests/bench/cpu_accounting.sh
+. "$(dirname "$0")/cpu_accounting.sh"
 ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 mbps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / 1e6 / s : 0) }'; }
@@ -71,11 +61,7 @@ jfield() {  # jfield FILE KEY: one field of talaria-store's --json summary
 echo "== machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
      "$(zstd --version | sed 's/.*\(v[0-9.]*\).*/zstd \1/'), $("$STORE_BIN" --version 2>/dev/null | head -1)"
 echo "== scratch: $TMP ($(df -P "$TMP" | awk 'NR==2 {print $1}')); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-BUSY=$(busy_pct)
-echo "   CPU busy before starting: $BUSY %"
-if [ "$BUSY" -gt 20 ]; then
-  echo "   WARNING: something else is using the CPU: every figure will be low"
-fi
+warn_if_busy
 echo "   (other CPU load during the run skews every figure: run it on an otherwise idle machine)"
 
 # --- data: release 1 and 2 of the generated database, or INPUT (decompressed
@@ -269,13 +255,7 @@ else
 fi
 echo "export: db export${EXPORT_OK} == the ingested files (cmp); manifests equal for --threads ${THREADS// /, }"
 
-OTHER=$(awk -v a="$CPU_START" -v b="$CPU_END" -v own="$OWN" -v hz="$(getconf CLK_TCK)" \
-  -v wall="$(( MEASURE_END - MEASURE_START ))" -v n="$(nproc)" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); busy = ((y[1] - x[1]) - (y[2] - x[2])) / hz;
-    o = busy - own; if (o < 0) o = 0;
-    printf "%.0f %.0f", o, (wall > 0 ? 100 * o / (wall * n) : 0) }')
+OTHER=$(other_cpu "$CPU_START" "$CPU_END" "$OWN" "$(( MEASURE_END - MEASURE_START ))")
 echo "total run time: $(( $(date +%s) - START )) s (timed part $(( MEASURE_END - MEASURE_START )) s);" \
      "CPU used by other processes during the timed part: ${OTHER% *} s (${OTHER#* } % of the machine)"
-if [ "${OTHER#* }" -gt 5 ]; then
-  echo "WARNING: other processes used the CPU during the run: the figures above are too low; run again on an idle machine"
-fi
+warn_if_disturbed "$OTHER"

@@ -44,18 +44,9 @@ trap 'rm -rf "$TMP"' EXIT
 echo "== machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
      "$(zstd --version | sed 's/.*\(v[0-9.]*\).*/zstd \1/'), $(openssl version | awk '{print $1, $2}')"
 echo "== scratch: $TMP ($(df -P "$TMP" | awk 'NR==2 {print $1}')); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-cpu_jiffies() { awk '$1 == "cpu" { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat; }
-busy_pct() {  # CPU busy % of the whole machine over 2 s, from /proc/stat
-  local a b
-  a=$(cpu_jiffies); sleep 2; b=$(cpu_jiffies)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1];
-    printf "%d", (t > 0 ? 100 - 100 * (y[2] - x[2]) / t : 0) }'
-}
-BUSY=$(busy_pct)
-echo "   CPU busy before starting: $BUSY %"
-if [ "$BUSY" -gt 20 ]; then
-  echo "   WARNING: something else is using the CPU: every figure will be low"
-fi
+# shellcheck source=tests/bench/cpu_accounting.sh
+. "$(dirname "$0")/cpu_accounting.sh"
+warn_if_busy
 CPU_START=$(cpu_jiffies)
 echo "   (other CPU load during the run skews every figure: run it on an otherwise idle machine)"
 
@@ -165,15 +156,8 @@ for T in $THREADS; do
 done
 # CPU used by other processes during the run: the machine's busy time minus
 # this script's children's (bash `times`, second line).
-times > "$TMP/times"
-OWN=$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub(/s$/, "", p[2]); s += p[1] * 60 + p[2] } print s }' "$TMP/times")
-OTHER=$(awk -v a="$CPU_START" -v b="$(cpu_jiffies)" -v own="$OWN" -v hz="$(getconf CLK_TCK)" \
-  -v wall="$(( $(date +%s) - START ))" -v n="$(nproc)" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); busy = ((y[1] - x[1]) - (y[2] - x[2])) / hz;
-    o = busy - own; if (o < 0) o = 0;
-    printf "%.0f %.0f", o, (wall > 0 ? 100 * o / (wall * n) : 0) }')
+children_cpu OWN
+OTHER=$(other_cpu "$CPU_START" "$(cpu_jiffies)" "$OWN" "$(( $(date +%s) - START ))")
 echo "total run time: $(( $(date +%s) - START )) s; CPU used by other processes meanwhile: ${OTHER% *} s" \
      "(${OTHER#* } % of the machine)"
-if [ "${OTHER#* }" -gt 5 ]; then
-  echo "WARNING: other processes used the CPU during the run: the figures above are too low; run again on an idle machine"
-fi
+warn_if_disturbed "$OTHER"
