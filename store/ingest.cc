@@ -500,7 +500,7 @@ Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& opt
                               [](uint64_t rows) { spdlog::info("taxmap: {} rows read", rows); }));
     result.taxmap_rows = taxmap->rows();
   }
-  TALARIA_ASSIGN_OR_RETURN(StoreStats before, ComputeStats(store));
+  TALARIA_ASSIGN_OR_RETURN(PackUsage before, ComputePackUsage(store));
   IngestState state(store, options);
   TALARIA_ASSIGN_OR_RETURN(auto resumable, state.Start());
   if (resumable) {
@@ -534,8 +534,8 @@ Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& opt
     state.Abandon().IgnoreError();  // nothing of it is kept, so nothing to resume
     return core::Propagate(st.error());
   }
-  TALARIA_ASSIGN_OR_RETURN(StoreStats after, ComputeStats(store));
-  result.stored_bytes_added = after.pack_bytes - std::min(after.pack_bytes, before.pack_bytes);
+  TALARIA_ASSIGN_OR_RETURN(PackUsage after, ComputePackUsage(store));
+  result.stored_bytes_added = after.bytes - std::min(after.bytes, before.bytes);
   return result;
 }
 

@@ -6,8 +6,26 @@
 
 namespace talaria::store {
 
+core::Result<PackUsage> ComputePackUsage(ObjectStore& store) {
+  PackUsage u;
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  TALARIA_RETURN_IF_ERROR(store.index().packs().ForEach(
+      txn, [&](uint64_t pack, const index::PackEntry&) -> core::Status {
+        u.packs++;
+        struct stat st;
+        if (::stat(store.paths().pack_file(pack).c_str(), &st) == 0) {
+          u.bytes += static_cast<uint64_t>(st.st_size);
+        }
+        return core::OkStatus();
+      }));
+  return u;
+}
+
 core::Result<StoreStats> ComputeStats(ObjectStore& store) {
   StoreStats s;
+  TALARIA_ASSIGN_OR_RETURN(PackUsage packs, ComputePackUsage(store));
+  s.packs = packs.packs;
+  s.pack_bytes = packs.bytes;
   TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
   TALARIA_RETURN_IF_ERROR(store.index().objects().ForEach(
       txn, [&](const core::ObjectId&, const index::ObjectEntry& e) -> core::Status {
@@ -20,17 +38,6 @@ core::Result<StoreStats> ComputeStats(ObjectStore& store) {
         std::string codec(CodecTypeName(static_cast<CodecType>(e.codec)));
         if (!e.base.IsZero()) codec += "-delta";
         s.objects_by_codec[codec]++;
-        return core::OkStatus();
-      }));
-  TALARIA_RETURN_IF_ERROR(store.index().packs().ForEach(
-      txn, [&](uint64_t pack, const index::PackEntry& e) -> core::Status {
-        s.packs++;
-        struct stat st;
-        uint64_t size = ::stat(store.paths().pack_file(pack).c_str(), &st) == 0
-                            ? static_cast<uint64_t>(st.st_size)
-                            : 0;
-        s.pack_bytes += size;
-        (void)e;
         return core::OkStatus();
       }));
   uint64_t used = s.record_bytes + s.packs * kPackHeaderSize;

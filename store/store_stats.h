@@ -32,4 +32,11 @@ struct StoreStats {
 
 core::Result<StoreStats> ComputeStats(ObjectStore& store);
 
+// The number of packs and their size on disk, without walking the objects.
+struct PackUsage {
+  uint64_t packs = 0;
+  uint64_t bytes = 0;
+};
+core::Result<PackUsage> ComputePackUsage(ObjectStore& store);
+
 }  // namespace talaria::store
