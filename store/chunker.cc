@@ -46,10 +46,18 @@ Status Chunker::Add(TaxonId taxon, std::string_view record, uint64_t residues) {
   }
   Open& o = it->second;
   // Growing by doubling copies a big chunk several times over: once a chunk
-  // proves big, give it room for a typical chunk at once. (Small chunks,
-  // of which there may be millions, are left to grow as they go.)
+  // proves big, give it room for a typical chunk at once, in a recycled
+  // buffer if there is one. (Small chunks, of which there may be millions,
+  // are left to grow as they go.)
   if (o.size < options_.min_chunk_bytes && o.size + record.size() >= options_.min_chunk_bytes) {
-    o.chunk.bytes.reserve(std::min(options_.max_chunk_bytes, 2 * options_.target_chunk_bytes));
+    size_t room = std::min(options_.max_chunk_bytes, 2 * options_.target_chunk_bytes);
+    if (pool_) {
+      std::string bytes = pool_->Take(room);
+      bytes.append(o.chunk.bytes);
+      o.chunk.bytes.swap(bytes);
+    } else {
+      o.chunk.bytes.reserve(room);
+    }
   }
   o.chunk.bytes.append(record);
   o.size += record.size();

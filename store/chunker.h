@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/core/buffer_pool.h"
 #include "store/core/status.h"
 #include "store/core/unique_fd.h"
 #include "store/taxon_parser.h"
@@ -52,8 +53,11 @@ struct SpillOptions {
 class Chunker {
  public:
   using Sink = std::function<void(ClosedChunk&&)>;
-  Chunker(const ChunkingOptions& options, Sink sink, SpillOptions spill = {})
-      : options_(options), sink_(std::move(sink)), spill_(std::move(spill)) {}
+  // A chunk that grows past the minimum size takes its buffer from `pool`
+  // when one is given (the sink may give the bytes back once used).
+  Chunker(const ChunkingOptions& options, Sink sink, SpillOptions spill = {},
+          core::BufferPool* pool = nullptr)
+      : options_(options), sink_(std::move(sink)), spill_(std::move(spill)), pool_(pool) {}
   ~Chunker();
   Chunker(const Chunker&) = delete;
   Chunker& operator=(const Chunker&) = delete;
@@ -83,6 +87,7 @@ class Chunker {
   ChunkingOptions options_;
   Sink sink_;
   SpillOptions spill_;
+  core::BufferPool* pool_;
   std::map<TaxonId, Open> open_;
   std::map<TaxonId, uint64_t> next_seq_;
   uint64_t next_serial_ = 0;

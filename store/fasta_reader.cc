@@ -1,5 +1,6 @@
 #include "store/fasta_reader.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -67,27 +68,27 @@ tl::unexpected<core::Error> FastaReader::Error(uint64_t line, const std::string&
   return core::ParseError(name_ + ":" + std::to_string(line) + ": " + what);
 }
 
-Result<bool> FastaReader::NextLine(std::string_view* line) {
+Result<bool> FastaReader::NextLine(size_t* len) {
+  size_t scanned = 0;  // bytes from pos_ on known to hold no line end
   for (;;) {
     const char* start = buf_.data() + pos_;
-    const void* nl = std::memchr(start, '\n', buf_.size() - pos_);
-    if (nl || (eof_ && pos_ < buf_.size())) {
-      size_t len =
-          nl ? static_cast<size_t>(static_cast<const char*>(nl) - start) + 1 : buf_.size() - pos_;
-      *line = std::string_view(start, len);
-      pos_ += len;
-      bytes_read_ += len;
-      ++line_no_;
+    const void* nl = std::memchr(start + scanned, '\n', end_ - pos_ - scanned);
+    if (nl || (eof_ && pos_ < end_)) {
+      *len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - start) + 1 : end_ - pos_;
       return true;
     }
     if (eof_) return false;
-    buf_.erase(0, pos_);  // keep the partial line, drop what was handed out
-    pos_ = 0;
-    size_t old = buf_.size();
-    buf_.resize(old + kReadSize);
-    auto got = source_->Read(buf_.data() + old, kReadSize);
+    scanned = end_ - pos_;
+    if (keep_ > 0) {  // drop what was handed out, keep the record being read
+      std::memmove(buf_.data(), buf_.data() + keep_, end_ - keep_);
+      end_ -= keep_;
+      pos_ -= keep_;
+      keep_ = 0;
+    }
+    if (buf_.size() - end_ < kReadSize) buf_.resize(std::max(2 * buf_.size(), end_ + kReadSize));
+    auto got = source_->Read(buf_.data() + end_, buf_.size() - end_);
     if (!got) return core::Propagate(got.error());
-    buf_.resize(old + *got);
+    end_ += *got;
     if (*got == 0) eof_ = true;
   }
 }
@@ -113,39 +114,47 @@ Status FastaReader::CheckLine(std::string_view line, bool header) const {
 }
 
 Result<bool> FastaReader::Next(FastaRecord* rec) {
-  std::string_view line;
+  size_t len = 0;
   if (!started_) {
     started_ = true;
     for (;;) {
-      TALARIA_ASSIGN_OR_RETURN(bool more, NextLine(&line));
+      keep_ = pos_;
+      TALARIA_ASSIGN_OR_RETURN(bool more, NextLine(&len));
       if (!more) return false;  // empty input, or only blank lines
+      std::string_view line(buf_.data() + pos_, len);
+      ++line_no_;
       TALARIA_RETURN_IF_ERROR(CheckLine(line, line[0] == '>'));
-      if (line[0] == '>') break;
+      if (line[0] == '>') break;  // not consumed: the first record starts here
       if (!IsBlank(line)) return Error(line_no_, "sequence data before the first '>' header");
       preamble_.append(line);
+      pos_ += len;
+      bytes_read_ += len;
     }
-    pending_header_.assign(line);
-    pending_line_ = line_no_;
+    header_len_ = len;
   }
-  if (pending_header_.empty()) return false;
-  rec->text.assign(pending_header_);
-  rec->line = pending_line_;
-  rec->header_len = pending_header_.size();
+  if (header_len_ == 0) return false;
+  keep_ = pos_;
+  rec->line = line_no_;
+  rec->header_len = header_len_;
   rec->residues = 0;
-  pending_header_.clear();
+  pos_ += header_len_;
+  header_len_ = 0;
   for (;;) {
-    TALARIA_ASSIGN_OR_RETURN(bool more, NextLine(&line));
+    TALARIA_ASSIGN_OR_RETURN(bool more, NextLine(&len));
     if (!more) break;
+    std::string_view line(buf_.data() + pos_, len);
+    ++line_no_;
     bool header = line[0] == '>';
     TALARIA_RETURN_IF_ERROR(CheckLine(line, header));
     if (header) {
-      pending_header_.assign(line);
-      pending_line_ = line_no_;
+      header_len_ = len;  // the next record's; not consumed
       break;
     }
-    rec->text.append(line);
     rec->residues += StripLineEnd(line).size();
+    pos_ += len;
   }
+  rec->text = std::string_view(buf_.data() + keep_, pos_ - keep_);
+  bytes_read_ += rec->text.size();
   if (options_.strict && rec->residues == 0) {
     return Error(rec->line, "header '" + std::string(rec->id()) + "' has no sequence");
   }

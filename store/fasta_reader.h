@@ -6,6 +6,9 @@
 // case, '*', '-', every IUPAC letter. Concatenating preamble() and the
 // records' text() gives back the input byte for byte.
 //
+// Records are handed out as views into the reader's buffer, so a record's
+// bytes are copied nowhere on the way in.
+//
 // Malformed input is a kParse error naming the file and line: sequence data
 // before the first '>', a NUL or other control or binary byte, and (with
 // strict) a header with no sequence.
@@ -27,7 +30,9 @@ struct FastaOptions {
 };
 
 struct FastaRecord {
-  std::string text;       // header line, sequence lines, line ends: as in the input
+  // Header line, sequence lines, line ends: as in the input. Points into the
+  // reader's buffer and is valid until the next call to Next().
+  std::string_view text;
   uint64_t line = 0;      // 1-based line number of the header
   size_t header_len = 0;  // bytes of the header line, line end included
   uint64_t residues = 0;  // sequence characters (line ends and blank lines excluded)
@@ -59,8 +64,11 @@ class FastaReader {
       : source_(std::move(source)), name_(std::move(name)), options_(options) {}
 
  private:
-  // The next line, line end included (the last may have none); false at end.
-  core::Result<bool> NextLine(std::string_view* line);
+  // Makes the line starting at pos_ (line end included; the last may have
+  // none) whole in the buffer and sets *len; false at the end of the input.
+  // Reading more may move the buffer's contents: bytes before keep_ are
+  // dropped, and offsets from keep_ on stay valid relative to it.
+  core::Result<bool> NextLine(size_t* len);
   core::Status CheckLine(std::string_view line, bool header) const;
   tl::unexpected<core::Error> Error(uint64_t line, const std::string& what) const;
 
@@ -68,13 +76,14 @@ class FastaReader {
   std::string name_;
   FastaOptions options_;
   std::string buf_;
-  size_t pos_ = 0;
+  size_t end_ = 0;   // bytes of buf_ holding input
+  size_t pos_ = 0;   // where the next line starts
+  size_t keep_ = 0;  // start of the record being read; kept when reading more
   bool eof_ = false;
   uint64_t line_no_ = 0;
   uint64_t bytes_read_ = 0;
   std::string preamble_;
-  std::string pending_header_;  // a header line read while finishing the previous record
-  uint64_t pending_line_ = 0;
+  size_t header_len_ = 0;  // if not 0, pos_ is at a header line this long, already checked
   bool started_ = false;
 };
 

@@ -237,7 +237,7 @@ class IngestJob {
     const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
     Chunker chunker(
         options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); },
-        SpillOptions{options_.memory_budget_bytes, store_.paths().root() + "/tmp"});
+        SpillOptions{options_.memory_budget_bytes, store_.paths().root() + "/tmp"}, &buffers_);
     TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(path, options_.fasta));
     uint64_t consumed_before = progress_.input_bytes_read;
     SourceFile source;
@@ -306,8 +306,10 @@ class IngestJob {
   Status Flush() {
     Status previous = Wait();
     if (!previous || pending_.empty()) return previous;
-    inflight_ = std::thread(
-        [this, batch = std::move(pending_)]() mutable { inflight_status_ = StoreBatch(batch); });
+    inflight_ = std::thread([this, batch = std::move(pending_)]() mutable {
+      inflight_status_ = StoreBatch(batch);
+      for (auto& [source, c] : batch) buffers_.Give(std::move(c.bytes));
+    });
     pending_.clear();
     pending_bytes_ = 0;
     if (options_.progress) options_.progress(progress_);
@@ -396,6 +398,9 @@ class IngestJob {
   IngestState* state_;
   uint64_t taxmap_hits_ = 0;
   BaseChooser chooser_;
+  // Chunk buffers, stored then reused: two batches of chunks, each buffer
+  // having up to twice the room its chunk needed.
+  core::BufferPool buffers_{4 * options_.batch_bytes};
   std::vector<std::pair<uint32_t, ClosedChunk>> pending_;  // (source, chunk)
   uint64_t pending_bytes_ = 0;
   std::vector<ChunkMeta> metas_;  // written by the batch thread; read after Wait()

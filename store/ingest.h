@@ -51,7 +51,7 @@ struct IngestOptions {
   // scratch file under <store>/tmp.
   uint64_t memory_budget_bytes = uint64_t{1} << 30;
   // Chunks are hashed, compressed and stored in batches of about this size.
-  uint64_t batch_bytes = uint64_t{64} << 20;
+  uint64_t batch_bytes = uint64_t{8} << 20;
   // Wall-clock seconds recorded in the index (not in any object); 0 = now.
   uint64_t now_unix_s = 0;
   std::function<void(const IngestProgress&)> progress;

@@ -197,7 +197,6 @@ Result<ObjectStore::Prepared> ObjectStore::Prepare(const ObjectId& id, std::stri
   p.header.kind = options.kind;
   p.header.raw_len = data.size();
   CodecSpec spec = options.codec.value_or(config_.codec);
-  TALARIA_ASSIGN_OR_RETURN(p.frame, EncodeFrame(spec, data));
   if (options.base && !options.base->IsZero() && *options.base != p.header.id) {
     TALARIA_ASSIGN_OR_RETURN(auto base_entry, Lookup(*options.base));
     if (!base_entry)
@@ -205,12 +204,20 @@ Result<ObjectStore::Prepared> ObjectStore::Prepare(const ObjectId& id, std::stri
     if (base_entry->depth + 1u <= config_.max_delta_depth) {
       TALARIA_ASSIGN_OR_RETURN(auto base, Get(*options.base));
       CodecSpec patch_spec = spec.type == CodecType::kZstd ? spec : CodecSpec{CodecType::kZstd, 3};
-      TALARIA_ASSIGN_OR_RETURN(std::string patched, EncodeFrame(patch_spec, data, *base));
-      if (patched.size() < p.frame.size()) {
-        p.frame = std::move(patched);
-        p.header.base = *options.base;
-        p.header.depth = static_cast<uint8_t>(base_entry->depth + 1);
-      }
+      TALARIA_ASSIGN_OR_RETURN(p.frame, EncodeFrame(patch_spec, data, *base));
+      p.header.base = *options.base;
+      p.header.depth = static_cast<uint8_t>(base_entry->depth + 1);
+    }
+  }
+  // A delta under an eighth of the raw size is smaller than what a
+  // whole-object codec gets from sequence text (about 1/2 for protein, 1/4
+  // for DNA), so compressing the whole object too would be wasted work.
+  if (p.header.base.IsZero() || p.frame.size() * 8 > data.size()) {
+    TALARIA_ASSIGN_OR_RETURN(std::string whole, EncodeFrame(spec, data));
+    if (p.header.base.IsZero() || whole.size() <= p.frame.size()) {
+      p.frame = std::move(whole);
+      p.header.base = ObjectId();
+      p.header.depth = 0;
     }
   }
   p.header.frame_len = p.frame.size();
@@ -247,10 +254,10 @@ class ObjectStore::Batch {
     auto loc = store_->writer_->Append(p.header, p.frame);
     if (!loc) return Fail(loc.error());
     const RecordHeader& h = p.header;
-    entries_.emplace_back(h.id, index::ObjectEntry{loc->pack, loc->offset, loc->length,
-                                                   static_cast<uint8_t>(h.kind),
-                                                   static_cast<uint8_t>(fh.codec), h.depth,
-                                                   h.raw_len, fh.stored_len, h.base});
+    entries_.emplace_back(
+        h.id, index::ObjectEntry{loc->pack, loc->offset, loc->length, static_cast<uint8_t>(h.kind),
+                                 static_cast<uint8_t>(fh.codec), h.depth, h.raw_len, fh.stored_len,
+                                 h.base});
     return core::OkStatus();
   }
 
@@ -324,6 +331,7 @@ Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const PutRequest> 
     TALARIA_ASSIGN_OR_RETURN(Prepared p, Prepare(ids[i], requests[i].data, requests[i].options));
     return std::optional<Prepared>(std::move(p));
   };
+  size_t running = 0;  // worker jobs not yet returned; guarded by mu
   auto worker = [&] {
     for (size_t i; !stop && (i = next.fetch_add(1)) < n;) {
       auto r = prepare_one(i);
@@ -331,14 +339,21 @@ Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const PutRequest> 
       slots[i] = std::move(r);
       ready.notify_all();
     }
+    std::lock_guard<std::mutex> lock(mu);
+    --running;
+    ready.notify_all();
   };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < std::min<size_t>(config_.effective_threads(), n); ++t) {
-    pool.emplace_back(worker);
+  core::ThreadPool& pool = Workers();
+  const size_t jobs = std::min<size_t>(pool.size(), n);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    running = jobs;
   }
-  auto finish = [&] {
+  for (size_t t = 0; t < jobs; ++t) pool.Submit(worker);
+  auto finish = [&] {  // the jobs use this frame: wait until they have all returned
     stop = true;
-    pool.clear();  // joins
+    std::unique_lock<std::mutex> lock(mu);
+    ready.wait(lock, [&] { return running == 0; });
   };
   auto fail = [&](const core::Error& e) {
     finish();
@@ -363,6 +378,13 @@ Result<std::vector<ObjectId>> ObjectStore::PutBatch(std::span<const PutRequest> 
   finish();
   TALARIA_RETURN_IF_ERROR(batch.Commit({}));
   return ids;
+}
+
+core::ThreadPool& ObjectStore::Workers() {
+  std::call_once(workers_once_, [&] {
+    workers_ = std::make_unique<core::ThreadPool>(config_.effective_threads());
+  });
+  return *workers_;
 }
 
 Status ObjectStore::EnsureWriter() {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,6 +31,7 @@
 #include "store/config.h"
 #include "store/core/mutex.h"
 #include "store/core/object_id.h"
+#include "store/core/thread_pool.h"
 #include "store/object_cache.h"
 #include "store/object_kind.h"
 #include "store/pack_reader.h"
@@ -165,6 +167,8 @@ class ObjectStore {
                                                               unsigned depth);
   core::Result<std::optional<index::ObjectEntry>> Lookup(const core::ObjectId& id) const;
   core::Status EnsureWriter() REQUIRES(write_mu_);
+  // The hash-and-compress workers, started on first use.
+  core::ThreadPool& Workers();
 
   const StorePaths paths_;
   const StoreConfig config_;
@@ -175,6 +179,8 @@ class ObjectStore {
   core::Mutex write_mu_;  // serialises the write path; never held while reading
   std::unique_ptr<PackWriter> writer_ GUARDED_BY(write_mu_);
   std::vector<core::ObjectId> written_ GUARDED_BY(write_mu_);  // ids this process added
+  std::once_flag workers_once_;
+  std::unique_ptr<core::ThreadPool> workers_;  // set once, under workers_once_
 };
 
 }  // namespace talaria::store

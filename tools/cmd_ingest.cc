@@ -23,7 +23,7 @@ struct IngestArgs {
   bool no_delta = false;
   uint64_t min_chunk_kb = 64;
   uint64_t max_chunk_kb = 1024;
-  uint64_t batch_mb = 64;
+  uint64_t batch_mb = 8;
   bool json = false;
 };
 

@@ -11,7 +11,8 @@ using namespace std::string_literals;
 
 struct Parsed {
   std::string preamble;
-  std::vector<FastaRecord> records;
+  std::vector<FastaRecord> records;  // text points into `texts`
+  std::vector<std::unique_ptr<std::string>> texts;
   std::string Joined() const {
     std::string s = preamble;
     for (const auto& r : records) s += r.text;
@@ -28,6 +29,8 @@ Parsed ParseOrDie(const std::string& path, FastaOptions o = {}) {
     auto more = (*reader)->Next(&rec);
     EXPECT_TRUE(more) << more.error().ToString();
     if (!more || !*more) break;
+    p.texts.push_back(std::make_unique<std::string>(rec.text));
+    rec.text = *p.texts.back();
     p.records.push_back(rec);
   }
   p.preamble = (*reader)->preamble();

@@ -1,0 +1,56 @@
+#pragma once
+
+// Byte buffers handed back and forth between a producer and a consumer
+// thread, so that big short-lived buffers keep their memory: a fresh
+// allocation of a few hundred KiB is an mmap, and every page of it faults
+// on first touch (expensive in a VM). Keeps at most `max_bytes` of
+// capacity; beyond that, returned buffers are freed.
+//
+// Thread-safe.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "store/core/mutex.h"
+
+namespace talaria::core {
+
+class BufferPool {
+ public:
+  explicit BufferPool(size_t max_bytes) : max_bytes_(max_bytes) {}
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
+
+  // An empty buffer, with at least `min_capacity` reserved.
+  std::string Take(size_t min_capacity) {
+    std::string s;
+    {
+      MutexLock lock(&mu_);
+      if (!free_.empty()) {
+        s = std::move(free_.back());
+        free_.pop_back();
+        held_ -= s.capacity();
+      }
+    }
+    s.clear();
+    s.reserve(min_capacity);
+    return s;
+  }
+
+  // Takes `s` back for reuse (its contents are dropped).
+  void Give(std::string&& s) {
+    MutexLock lock(&mu_);
+    if (held_ + s.capacity() > max_bytes_) return;  // `s` is freed by its owner
+    held_ += s.capacity();
+    free_.push_back(std::move(s));
+  }
+
+ private:
+  const size_t max_bytes_;
+  Mutex mu_;
+  std::vector<std::string> free_ GUARDED_BY(mu_);
+  size_t held_ GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace talaria::core
