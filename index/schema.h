@@ -23,5 +23,7 @@ inline constexpr char kTaxonomyChildrenTable[] =
 inline constexpr char kStateTable[] = "state";  // operation -> progress (JSON)
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
+// Grows by one with every taxonomy load (readers key cached subtrees by it).
+inline constexpr char kMetaTaxonomyGeneration[] = "taxonomy_generation";
 
 }  // namespace talaria::index

@@ -1,5 +1,7 @@
 #include "store/taxonomy_loader.h"
 
+#include "index/schema.h"
+
 #include <charconv>
 #include <fstream>
 #include <unordered_map>
@@ -81,7 +83,10 @@ Result<TaxonomyLoadResult> LoadTaxonomy(ObjectStore& store, const std::string& n
     const index::TaxonomyTable& tax = store.index().taxonomy();
     TALARIA_RETURN_IF_ERROR(tax.Clear(txn));
     for (const auto& node : nodes) TALARIA_RETURN_IF_ERROR(tax.Put(txn, node));
-    return core::OkStatus();
+    const index::MetaTable& meta = store.index().meta();
+    TALARIA_ASSIGN_OR_RETURN(auto generation,
+                             meta.GetU64(txn, index::kMetaTaxonomyGeneration));
+    return meta.PutU64(txn, index::kMetaTaxonomyGeneration, generation.value_or(0) + 1);
   }));
   return result;
 }

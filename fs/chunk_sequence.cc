@@ -1,0 +1,130 @@
+#include "fs/chunk_sequence.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace talaria::fs {
+
+using core::Result;
+using core::Status;
+
+ChunkSequence::ChunkSequence(store::ObjectStore* store, std::string head,
+                             std::vector<Object> objects)
+    : store_(store), head_(std::move(head)), objects_(std::move(objects)) {
+  size_ = head_.size();
+}
+
+void ChunkSequence::AddPiece(uint32_t object, uint64_t object_offset, uint64_t length) {
+  if (length == 0) return;
+  if (!pieces_.empty()) {
+    const Piece& last = pieces_.back();
+    // A run that continues the previous piece's object where it stopped.
+    if (last.object == object && last.object_offset + (size_ - last.offset) == object_offset) {
+      size_ += length;
+      return;
+    }
+  }
+  pieces_.push_back({size_, object, static_cast<uint32_t>(object_offset)});
+  size_ += length;
+}
+
+std::shared_ptr<ChunkSequence> ChunkSequence::Concatenate(store::ObjectStore* store,
+                                                          std::vector<Object> objects) {
+  auto seq = std::make_shared<ChunkSequence>(store, std::string(), std::move(objects));
+  for (uint32_t i = 0; i < seq->objects_.size(); i++) {
+    // Pieces never merge across objects, so each whole object is one piece.
+    seq->AddPiece(i, 0, seq->objects_[i].size);
+  }
+  return seq;
+}
+
+Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromLayout(
+    store::ObjectStore* store, const store::DatabaseManifest& manifest, uint32_t source) {
+  if (source >= manifest.sources.size()) return core::InvalidArgument("no such source");
+  const store::SourceFile& file = manifest.sources[source];
+  TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store->Get(file.layout));
+  TALARIA_ASSIGN_OR_RETURN(std::vector<store::LayoutRun> runs, store::DecodeLayout(*layout_bytes));
+  std::vector<Object> objects;
+  // Each taxon's stream: its chunks (indexes into `objects`) in manifest order.
+  struct Cursor {
+    std::vector<uint32_t> chunks;
+    size_t chunk = 0;
+    uint64_t offset = 0;
+  };
+  std::map<store::TaxonId, Cursor> cursors;
+  for (const store::ManifestChunk& c : manifest.chunks) {
+    if (c.source != source) continue;
+    if (c.bytes > std::numeric_limits<uint32_t>::max()) {
+      return core::Unsupported("chunk " + c.id.Hex() + " is larger than 4 GiB");
+    }
+    cursors[c.taxon].chunks.push_back(static_cast<uint32_t>(objects.size()));
+    objects.push_back({c.id, c.bytes});
+  }
+  auto seq = std::make_shared<ChunkSequence>(store, file.preamble, std::move(objects));
+  for (const store::LayoutRun& run : runs) {
+    Cursor& cur = cursors[run.taxon];
+    for (uint64_t left = run.length; left > 0;) {
+      if (cur.chunk < cur.chunks.size() &&
+          cur.offset == seq->objects_[cur.chunks[cur.chunk]].size) {
+        cur.chunk++;
+        cur.offset = 0;
+      }
+      if (cur.chunk >= cur.chunks.size()) {
+        return core::Corruption("layout of " + file.name + " reads past the chunks of taxon " +
+                                std::to_string(run.taxon));
+      }
+      const uint32_t object = cur.chunks[cur.chunk];
+      uint64_t take = std::min(left, seq->objects_[object].size - cur.offset);
+      seq->AddPiece(object, cur.offset, take);
+      cur.offset += take;
+      left -= take;
+    }
+  }
+  if (seq->size_ != file.size) {
+    return core::Corruption("layout of " + file.name + " gives " + std::to_string(seq->size_) +
+                            " bytes, its manifest says " + std::to_string(file.size));
+  }
+  seq->pieces_.shrink_to_fit();
+  return seq;
+}
+
+Status ChunkSequence::Read(uint64_t offset, uint64_t length, std::string* out) const {
+  if (offset >= size_) return core::OkStatus();
+  length = std::min(length, size_ - offset);
+  if (offset < head_.size()) {
+    uint64_t take = std::min<uint64_t>(length, head_.size() - offset);
+    out->append(head_, offset, take);
+    offset += take;
+    length -= take;
+  }
+  if (length == 0) return core::OkStatus();
+  // The last piece starting at or before offset.
+  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), offset,
+                             [](uint64_t off, const Piece& p) { return off < p.offset; });
+  size_t i = static_cast<size_t>(it - pieces_.begin()) - 1;
+  while (length > 0) {
+    const Piece& piece = pieces_[i];
+    const uint64_t piece_end = i + 1 < pieces_.size() ? pieces_[i + 1].offset : size_;
+    const Object& object = objects_[piece.object];
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(object.id));
+    if (bytes->size() != object.size) {
+      return core::Corruption("object " + object.id.Hex() + " is " + std::to_string(bytes->size()) +
+                              " bytes, its manifest says " + std::to_string(object.size));
+    }
+    const uint64_t within = offset - piece.offset;
+    const uint64_t take = std::min(length, piece_end - offset);
+    out->append(*bytes, piece.object_offset + within, take);
+    offset += take;
+    length -= take;
+    i++;
+  }
+  return core::OkStatus();
+}
+
+uint64_t ChunkSequence::footprint() const {
+  return sizeof(*this) + head_.capacity() + objects_.capacity() * sizeof(Object) +
+         pieces_.capacity() * sizeof(Piece);
+}
+
+}  // namespace talaria::fs

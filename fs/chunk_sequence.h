@@ -1,0 +1,61 @@
+#pragma once
+
+// A virtual file made of pieces of stored objects: a head string (a source
+// file's preamble) followed by byte ranges of objects, in order. by-taxon
+// files are whole chunks one after another; a database source file is its
+// layout's runs, each a range of one chunk. Reads find the first piece by
+// binary search and copy from the objects through the store's cache, so
+// any offset costs one lookup plus the objects it touches.
+//
+// Thread-safe (immutable after Build; the store is thread-safe).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fs/content.h"
+#include "store/core/object_id.h"
+#include "store/manifest.h"
+#include "store/object_store.h"
+
+namespace talaria::fs {
+
+class ChunkSequence final : public Content {
+ public:
+  struct Object {
+    core::ObjectId id;
+    uint64_t size = 0;  // as the manifest records it; checked on every read
+  };
+
+  // Whole objects, one after another.
+  static std::shared_ptr<ChunkSequence> Concatenate(store::ObjectStore* store,
+                                                    std::vector<Object> objects);
+  // Source file `source` of `manifest`, byte for byte, from its layout.
+  // kCorruption when the layout does not fit the chunks.
+  static core::Result<std::shared_ptr<ChunkSequence>> FromLayout(
+      store::ObjectStore* store, const store::DatabaseManifest& manifest, uint32_t source);
+
+  uint64_t size() const override { return size_; }
+  core::Status Read(uint64_t offset, uint64_t length, std::string* out) const override;
+  uint64_t footprint() const override;
+
+  // Use the factories; public only for std::make_shared.
+  ChunkSequence(store::ObjectStore* store, std::string head, std::vector<Object> objects);
+
+ private:
+  struct Piece {
+    uint64_t offset;         // in the file
+    uint32_t object;         // index into objects_
+    uint32_t object_offset;  // where the piece starts in that object
+  };
+  void AddPiece(uint32_t object, uint64_t object_offset, uint64_t length);
+
+  store::ObjectStore* const store_;
+  const std::string head_;
+  const std::vector<Object> objects_;
+  std::vector<Piece> pieces_;  // a piece ends where the next begins (or at size_)
+  uint64_t size_ = 0;
+};
+
+}  // namespace talaria::fs

@@ -1,0 +1,128 @@
+// talariafs: mounts a talariafs store read-only (see MountUsage).
+//
+// Order of work: check the store (so errors reach the terminal), mount,
+// become a daemon, then open the store for real — the LMDB environment must
+// be opened by the process that uses it, not inherited across fork().
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/sinks/syslog_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "fs/mount_options.h"
+#include "fs/ops.h"
+#include "fs/virtual_tree.h"
+#include "store/object_store.h"
+
+namespace {
+
+using talaria::fs::MountOptions;
+
+struct SessionDeleter {
+  void operator()(fuse_session* se) const { fuse_session_destroy(se); }
+};
+using SessionPtr = std::unique_ptr<fuse_session, SessionDeleter>;
+
+struct LoopConfigDeleter {
+  void operator()(fuse_loop_config* c) const { fuse_loop_cfg_destroy(c); }
+};
+
+// Mounted for as long as it lives: signal handlers in, mount up, and both
+// undone in reverse on destruction.
+class MountedSession {
+ public:
+  MountedSession(SessionPtr se, const std::string& mountpoint, bool* ok) : se_(std::move(se)) {
+    *ok = fuse_set_signal_handlers(se_.get()) == 0;
+    handlers_ = *ok;
+    if (*ok) *ok = mounted_ = fuse_session_mount(se_.get(), mountpoint.c_str()) == 0;
+  }
+  ~MountedSession() {
+    if (mounted_) fuse_session_unmount(se_.get());
+    if (handlers_) fuse_remove_signal_handlers(se_.get());
+  }
+  MountedSession(const MountedSession&) = delete;
+  MountedSession& operator=(const MountedSession&) = delete;
+  fuse_session* get() const { return se_.get(); }
+
+ private:
+  SessionPtr se_;
+  bool handlers_ = false;
+  bool mounted_ = false;
+};
+
+talaria::core::Result<talaria::store::StoreConfig> Config(const MountOptions& m) {
+  TALARIA_ASSIGN_OR_RETURN(auto config, talaria::store::ObjectStore::LoadConfig(m.store));
+  if (m.cache_mb) config.cache_bytes = m.cache_mb << 20;
+  return config;
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "talariafs: %s\n", message.c_str());
+  return 1;
+}
+
+int Run(const MountOptions& m) {
+  auto config = Config(m);
+  if (!config) return Fail(config.error().message());
+  {
+    auto check = talaria::store::ObjectStore::Open(m.store, *config, {});
+    if (!check) return Fail("cannot open store " + m.store + ": " + check.error().message());
+  }
+  std::vector<char*> argv;
+  for (const auto& a : m.fuse_args) argv.push_back(const_cast<char*>(a.c_str()));
+  fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
+  talaria::fs::DaemonState state;
+  SessionPtr se(fuse_session_new(&args, &talaria::fs::Operations(),
+                                 sizeof(talaria::fs::Operations()), &state));
+  if (!se) return Fail("bad FUSE options (see --help)");
+  bool ok = false;
+  MountedSession session(std::move(se), m.mountpoint, &ok);
+  if (!ok) return Fail("cannot mount on " + m.mountpoint);
+  if (fuse_daemonize(m.foreground ? 1 : 0) != 0) return Fail("cannot become a daemon");
+  if (!m.foreground) spdlog::set_default_logger(spdlog::syslog_logger_mt("syslog", "talariafs"));
+  auto store = talaria::store::ObjectStore::Open(m.store, *config, {});
+  if (!store) {
+    spdlog::error("cannot open store {}: {}", m.store, store.error().message());
+    return 1;
+  }
+  talaria::fs::TreeOptions tree_options;
+  tree_options.content_cache_bytes = m.map_cache_mb << 20;
+  talaria::fs::VirtualTree tree(store->get(), tree_options);
+  state.tree = &tree;
+  spdlog::info("serving {} at {}", m.store, m.mountpoint);
+  int rc;
+  if (m.single_thread) {
+    rc = fuse_session_loop(session.get());
+  } else {
+    std::unique_ptr<fuse_loop_config, LoopConfigDeleter> loop(fuse_loop_cfg_create());
+    fuse_loop_cfg_set_max_threads(loop.get(), m.max_threads);
+    fuse_loop_cfg_set_clone_fd(loop.get(), m.clone_fd ? 1 : 0);
+    rc = fuse_session_loop_mt(session.get(), loop.get());
+  }
+  spdlog::info("unmounting {} ({})", m.mountpoint, rc > 0 ? "signal" : "unmounted");
+  return rc < 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto m = talaria::fs::ParseMountOptions(argc, argv);
+  if (!m) {
+    std::fprintf(stderr, "talariafs: %s\n", m.error().message().c_str());
+    return 2;
+  }
+  if (m->show_help) {
+    std::fputs(talaria::fs::MountUsage(argv[0]).c_str(), stdout);
+    return 0;
+  }
+  if (m->show_version) {
+    std::printf("talariafs 0.1.0 (libfuse %s)\n", fuse_pkgversion());
+    return 0;
+  }
+  return Run(*m);
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+// Decoded database manifests for the daemon, with each manifest's chunks
+// grouped by taxon. Manifests are immutable objects, so an entry never goes
+// stale; the cache only bounds how many stay decoded (least recently used
+// first out).
+//
+// Thread-safe.
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "store/core/mutex.h"
+#include "store/core/object_id.h"
+#include "store/manifest.h"
+#include "store/object_store.h"
+
+namespace talaria::fs {
+
+struct ManifestView {
+  core::ObjectId id;
+  store::DatabaseManifest manifest;
+  // taxon -> indexes into manifest.chunks, in manifest order.
+  std::map<store::TaxonId, std::vector<uint32_t>> taxon_chunks;
+};
+
+class ManifestCache {
+ public:
+  ManifestCache(store::ObjectStore* store, size_t capacity) : store_(store), capacity_(capacity) {}
+
+  core::Result<std::shared_ptr<const ManifestView>> Get(const core::ObjectId& id);
+
+ private:
+  store::ObjectStore* const store_;
+  const size_t capacity_;
+  core::Mutex mu_;
+  std::list<std::shared_ptr<const ManifestView>> lru_ GUARDED_BY(mu_);  // front = newest
+};
+
+}  // namespace talaria::fs

@@ -1,0 +1,283 @@
+#include "fs/ops.h"
+
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "fs/errno_map.h"
+#include "fs/virtual_tree.h"
+
+namespace talaria::fs {
+
+namespace {
+
+constexpr unsigned kMaxReadahead = 1u << 20;
+
+VirtualTree& Tree(fuse_req_t req) {
+  return *static_cast<DaemonState*>(fuse_req_userdata(req))->tree;
+}
+
+struct OpenFile {
+  std::shared_ptr<const Content> content;
+};
+
+// Replies with the error and counts it; ENOENT is an answer, not an error.
+void ReplyError(fuse_req_t req, const core::Error& error, const char* op) {
+  const int err = ToErrno(error);
+  if (err != ENOENT) {
+    Tree(req).stats().Add(Tree(req).stats().errors);
+    spdlog::warn("{}: {}", op, error.message());
+  }
+  fuse_reply_err(req, err);
+}
+
+fuse_entry_param ToParam(const Entry& e) {
+  fuse_entry_param p{};
+  p.ino = e.ino;
+  p.generation = 1;
+  p.attr = e.attr;
+  p.attr_timeout = e.attr_timeout_s;
+  p.entry_timeout = e.entry_timeout_s;
+  return p;
+}
+
+void Init(void*, fuse_conn_info* conn) {
+  conn->max_readahead = std::min(conn->max_readahead, kMaxReadahead);
+  conn->max_background = 64;
+  conn->congestion_threshold = 48;
+  auto want = [conn](unsigned cap) {
+    if (conn->capable & cap) conn->want |= cap;
+  };
+  want(FUSE_CAP_ASYNC_READ);
+  want(FUSE_CAP_PARALLEL_DIROPS);
+  want(FUSE_CAP_CACHE_SYMLINKS);
+  conn->want &= ~static_cast<unsigned>(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+}
+
+void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  tree.stats().Add(tree.stats().lookups);
+  auto entry = tree.Lookup(parent, name);
+  if (!entry) {
+    if (entry.error().code() == core::Code::kNotFound) {
+      // A negative entry: the kernel caches the miss (aligners probe for
+      // sidecar files beside their input).
+      tree.stats().Add(tree.stats().negative_lookups);
+      fuse_entry_param p{};
+      p.ino = 0;
+      p.entry_timeout = 1.0;
+      fuse_reply_entry(req, &p);
+      return;
+    }
+    ReplyError(req, entry.error(), "lookup");
+    return;
+  }
+  fuse_entry_param p = ToParam(*entry);
+  fuse_reply_entry(req, &p);
+}
+
+void Forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+  Tree(req).Forget(ino, nlookup);
+  fuse_reply_none(req);
+}
+
+void ForgetMulti(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
+  for (size_t i = 0; i < count; i++) Tree(req).Forget(forgets[i].ino, forgets[i].nlookup);
+  fuse_reply_none(req);
+}
+
+void GetAttr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  auto entry = tree.GetAttr(ino);
+  if (!entry) return ReplyError(req, entry.error(), "getattr");
+  fuse_reply_attr(req, &entry->attr, entry->attr_timeout_s);
+}
+
+void ReadLink(fuse_req_t req, fuse_ino_t ino) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  auto target = tree.ReadLink(ino);
+  if (!target) return ReplyError(req, target.error(), "readlink");
+  fuse_reply_readlink(req, target->c_str());
+}
+
+void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
+    fuse_reply_err(req, EROFS);
+    return;
+  }
+  auto content = tree.Open(ino);
+  if (!content) return ReplyError(req, content.error(), "open");
+  tree.stats().Add(tree.stats().opens);
+  auto file = std::make_unique<OpenFile>(OpenFile{std::move(*content)});
+  if (tree.IsLive(ino)) {
+    fi->direct_io = 1;  // generated at open; never mmapped by tools
+  } else {
+    fi->keep_cache = 1;  // content under one inode never changes
+  }
+  fi->noflush = 1;
+  fi->fh = reinterpret_cast<uint64_t>(file.get());
+  if (fuse_reply_open(req, fi) == 0) file.release();  // owned by fi->fh until Release
+}
+
+void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  tree.stats().Add(tree.stats().reads);
+  const auto* file = reinterpret_cast<const OpenFile*>(fi->fh);
+  thread_local std::string buffer;
+  buffer.clear();
+  auto st = file->content->Read(static_cast<uint64_t>(off), size, &buffer);
+  if (!st) {
+    tree.stats().Add(tree.stats().read_errors);
+    spdlog::error("read of inode {} at offset {} (+{}): {}", ino, off, size, st.error().message());
+    return ReplyError(req, st.error(), "read");
+  }
+  tree.stats().Add(tree.stats().bytes_served, buffer.size());
+  fuse_reply_buf(req, buffer.data(), buffer.size());
+}
+
+void Release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  std::unique_ptr<OpenFile> file(reinterpret_cast<OpenFile*>(fi->fh));
+  fuse_reply_err(req, 0);
+}
+
+void OpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  auto listing = tree.OpenDir(ino);
+  if (!listing) return ReplyError(req, listing.error(), "opendir");
+  fi->fh = reinterpret_cast<uint64_t>(listing->get());
+  if (fuse_reply_open(req, fi) == 0) listing->release();
+}
+
+void ReadDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  auto* listing = reinterpret_cast<DirListing*>(fi->fh);
+  std::string buf(size, '\0');
+  size_t used = 0;
+  struct stat st {};
+  for (uint64_t next = static_cast<uint64_t>(off);; next++) {
+    std::string name;
+    if (next == 0) {
+      name = ".";
+      st.st_mode = S_IFDIR;
+    } else if (next == 1) {
+      name = "..";
+      st.st_mode = S_IFDIR;
+    } else {
+      auto entry = listing->At(next - 2);
+      if (!entry) return ReplyError(req, entry.error(), "readdir");
+      if (!*entry) break;
+      name = std::move((*entry)->name);
+      st.st_mode = (*entry)->type;
+    }
+    // Listed names have no inode until looked up; d_ino only has to be non-zero.
+    st.st_ino = next == 0 ? ino : std::hash<std::string>()(name) | (uint64_t{1} << 63);
+    size_t need = fuse_add_direntry(req, buf.data() + used, size - used, name.c_str(), &st,
+                                    static_cast<off_t>(next + 1));
+    if (need > size - used) break;
+    used += need;
+  }
+  fuse_reply_buf(req, buf.data(), used);
+}
+
+void ReleaseDir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  std::unique_ptr<DirListing> listing(reinterpret_cast<DirListing*>(fi->fh));
+  fuse_reply_err(req, 0);
+}
+
+void StatFs(fuse_req_t req, fuse_ino_t) {
+  VirtualTree& tree = Tree(req);
+  tree.stats().Add(tree.stats().requests);
+  struct statvfs sv {};
+  if (::statvfs(tree.store().paths().root().c_str(), &sv) != 0) {
+    fuse_reply_err(req, errno);
+    return;
+  }
+  sv.f_bfree = sv.f_bavail = 0;  // nothing can be written here
+  sv.f_ffree = sv.f_favail = 0;
+  sv.f_namemax = 255;
+  sv.f_flag |= ST_RDONLY;
+  fuse_reply_statfs(req, &sv);
+}
+
+// --- everything that would change the tree
+void DenySetAttr(fuse_req_t req, fuse_ino_t, struct stat*, int, fuse_file_info*) {
+  fuse_reply_err(req, EROFS);
+}
+void DenyMknod(fuse_req_t req, fuse_ino_t, const char*, mode_t, dev_t) {
+  fuse_reply_err(req, EROFS);
+}
+void DenyMkdir(fuse_req_t req, fuse_ino_t, const char*, mode_t) { fuse_reply_err(req, EROFS); }
+void DenyUnlink(fuse_req_t req, fuse_ino_t, const char*) { fuse_reply_err(req, EROFS); }
+void DenySymlink(fuse_req_t req, const char*, fuse_ino_t, const char*) {
+  fuse_reply_err(req, EROFS);
+}
+void DenyRename(fuse_req_t req, fuse_ino_t, const char*, fuse_ino_t, const char*, unsigned) {
+  fuse_reply_err(req, EROFS);
+}
+void DenyLink(fuse_req_t req, fuse_ino_t, fuse_ino_t, const char*) { fuse_reply_err(req, EROFS); }
+void DenyWrite(fuse_req_t req, fuse_ino_t, const char*, size_t, off_t, fuse_file_info*) {
+  fuse_reply_err(req, EROFS);
+}
+void DenyCreate(fuse_req_t req, fuse_ino_t, const char*, mode_t, fuse_file_info*) {
+  fuse_reply_err(req, EROFS);
+}
+void DenySetXattr(fuse_req_t req, fuse_ino_t, const char*, const char*, size_t, int) {
+  fuse_reply_err(req, EROFS);
+}
+void DenyRemoveXattr(fuse_req_t req, fuse_ino_t, const char*) { fuse_reply_err(req, EROFS); }
+void DenyFallocate(fuse_req_t req, fuse_ino_t, int, off_t, off_t, fuse_file_info*) {
+  fuse_reply_err(req, EROFS);
+}
+
+fuse_lowlevel_ops MakeOperations() {
+  fuse_lowlevel_ops ops{};
+  ops.init = Init;
+  ops.lookup = Lookup;
+  ops.forget = Forget;
+  ops.forget_multi = ForgetMulti;
+  ops.getattr = GetAttr;
+  ops.readlink = ReadLink;
+  ops.open = Open;
+  ops.read = Read;
+  ops.release = Release;
+  ops.opendir = OpenDir;
+  ops.readdir = ReadDir;
+  ops.releasedir = ReleaseDir;
+  ops.statfs = StatFs;
+  ops.setattr = DenySetAttr;
+  ops.mknod = DenyMknod;
+  ops.mkdir = DenyMkdir;
+  ops.unlink = DenyUnlink;
+  ops.rmdir = DenyUnlink;
+  ops.symlink = DenySymlink;
+  ops.rename = DenyRename;
+  ops.link = DenyLink;
+  ops.write = DenyWrite;
+  ops.create = DenyCreate;
+  ops.setxattr = DenySetXattr;
+  ops.removexattr = DenyRemoveXattr;
+  ops.fallocate = DenyFallocate;
+  return ops;
+}
+
+}  // namespace
+
+const fuse_lowlevel_ops& Operations() {
+  static const fuse_lowlevel_ops ops = MakeOperations();
+  return ops;
+}
+
+}  // namespace talaria::fs
