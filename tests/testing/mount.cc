@@ -1,0 +1,106 @@
+#include "tests/testing/mount.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace talaria::testing {
+
+std::string DaemonBinary() {
+  if (const char* env = std::getenv("TALARIAFS_BIN"); env && *env) return env;
+  return TALARIAFS_BIN;
+}
+
+bool IsMounted(const std::string& path) {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  const std::string want = std::filesystem::absolute(path).lexically_normal().string();
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, point;
+    fields >> id >> parent >> dev >> root >> point;
+    if (point == want && line.find("fuse.talariafs") != std::string::npos) return true;
+  }
+  return false;
+}
+
+Mount::Mount(const std::string& store, const std::string& mountpoint,
+             const std::vector<std::string>& extra_args)
+    : mountpoint_(std::filesystem::absolute(mountpoint).lexically_normal().string()),
+      log_(mountpoint_ + ".log") {
+  std::filesystem::create_directories(mountpoint_);
+  std::vector<std::string> argv = {DaemonBinary(), store, mountpoint_, "-f"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int log = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(log, 1);
+    ::dup2(log, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (IsMounted(mountpoint_)) {
+      ok_ = true;
+      return;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      error_ = "talariafs exited before mounting: " + Log();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  error_ = "talariafs did not mount within 10 s: " + Log();
+}
+
+std::string Mount::Log() const {
+  std::ifstream in(log_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool Mount::StopWith(int sig) {
+  if (pid_ <= 0) return !IsMounted(mountpoint_);
+  ::kill(pid_, sig);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return !IsMounted(mountpoint_);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+Mount::~Mount() {
+  if (IsMounted(mountpoint_)) {
+    std::string cmd = "fusermount3 -u -z '" + mountpoint_ + "' 2>/dev/null";
+    if (std::system(cmd.c_str()) != 0) ::umount2(mountpoint_.c_str(), MNT_DETACH);
+  }
+  if (pid_ > 0) {
+    if (!StopWith(SIGTERM)) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+}
+
+}  // namespace talaria::testing
