@@ -16,6 +16,10 @@ build_pkgs=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libexpected-dev
   # used by tests and benchmarks: real codecs' command-line tools, openssl speed
   zstd lz4 openssl xxd
+  # real bioinformatics tools the mount tests run on talariafs paths
+  ncbi-blast+ diamond-aligner mmseqs2 seqkit samtools
+  # the mount benchmark's references: squashfuse over a mksquashfs image, fio
+  squashfs-tools squashfuse fio
 )
 
 want=("${runtime_pkgs[@]}")
