@@ -99,10 +99,7 @@ Status ChunkSequence::Read(uint64_t offset, uint64_t length, std::string* out) c
     length -= take;
   }
   if (length == 0) return core::OkStatus();
-  // The last piece starting at or before offset.
-  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), offset,
-                             [](uint64_t off, const Piece& p) { return off < p.offset; });
-  size_t i = static_cast<size_t>(it - pieces_.begin()) - 1;
+  size_t i = PieceAt(offset);
   while (length > 0) {
     const Piece& piece = pieces_[i];
     const uint64_t piece_end = i + 1 < pieces_.size() ? pieces_[i + 1].offset : size_;
@@ -120,6 +117,30 @@ Status ChunkSequence::Read(uint64_t offset, uint64_t length, std::string* out) c
     i++;
   }
   return core::OkStatus();
+}
+
+size_t ChunkSequence::PieceAt(uint64_t offset) const {
+  // The last piece starting at or before offset.
+  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), offset,
+                             [](uint64_t off, const Piece& p) { return off < p.offset; });
+  return static_cast<size_t>(it - pieces_.begin()) - 1;
+}
+
+void ChunkSequence::Prefetch(uint64_t offset, uint64_t length) const {
+  constexpr size_t kMaxPieces = 1024, kMaxObjects = 16;
+  offset = std::max<uint64_t>(offset, head_.size());
+  if (offset >= size_ || pieces_.empty()) return;
+  const uint64_t end = std::min(size_, offset + length);
+  size_t objects = 0;
+  uint32_t last = std::numeric_limits<uint32_t>::max();
+  for (size_t i = PieceAt(offset), n = 0;
+       i < pieces_.size() && pieces_[i].offset < end && n < kMaxPieces && objects < kMaxObjects;
+       i++, n++) {
+    if (pieces_[i].object == last) continue;
+    last = pieces_[i].object;
+    store_->Prefetch(objects_[last].id);
+    objects++;
+  }
 }
 
 uint64_t ChunkSequence::footprint() const {

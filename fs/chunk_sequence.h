@@ -39,6 +39,7 @@ class ChunkSequence final : public Content {
   uint64_t size() const override { return size_; }
   core::Status Read(uint64_t offset, uint64_t length, std::string* out) const override;
   uint64_t footprint() const override;
+  void Prefetch(uint64_t offset, uint64_t length) const override;
 
   // Use the factories; public only for std::make_shared.
   ChunkSequence(store::ObjectStore* store, std::string head, std::vector<Object> objects);
@@ -50,6 +51,8 @@ class ChunkSequence final : public Content {
     uint32_t object_offset;  // where the piece starts in that object
   };
   void AddPiece(uint32_t object, uint64_t object_offset, uint64_t length);
+  // Index of the piece holding `offset` (which must be past the head).
+  size_t PieceAt(uint64_t offset) const;
 
   store::ObjectStore* const store_;
   const std::string head_;

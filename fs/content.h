@@ -22,6 +22,9 @@ class Content {
   virtual core::Status Read(uint64_t offset, uint64_t length, std::string* out) const = 0;
   // Bytes of memory this object holds (for bounding caches of contents).
   virtual uint64_t footprint() const = 0;
+  // A hint that [offset, offset + length) will be read soon: contents backed
+  // by stored objects start rebuilding them in the background.
+  virtual void Prefetch(uint64_t /*offset*/, uint64_t /*length*/) const {}
 };
 
 // A file whose bytes are generated up front (manifest.json, .name, .fai).

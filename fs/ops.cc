@@ -2,6 +2,7 @@
 
 #include <sys/statvfs.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -24,7 +25,13 @@ VirtualTree& Tree(fuse_req_t req) {
 
 struct OpenFile {
   std::shared_ptr<const Content> content;
+  // Where the last read ended: a read starting near it is sequential, and
+  // the objects of the next bytes are rebuilt ahead of the kernel's requests.
+  std::atomic<uint64_t> next_offset{0};
 };
+
+constexpr uint64_t kSequentialSlack = 1u << 20;
+constexpr uint64_t kPrefetchWindow = 8u << 20;
 
 // Replies with the error and counts it; ENOENT is an answer, not an error.
 void ReplyError(fuse_req_t req, const core::Error& error, const char* op) {
@@ -118,7 +125,8 @@ void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto content = tree.Open(ino);
   if (!content) return ReplyError(req, content.error(), "open");
   tree.stats().Add(tree.stats().opens);
-  auto file = std::make_unique<OpenFile>(OpenFile{std::move(*content)});
+  auto file = std::make_unique<OpenFile>();
+  file->content = std::move(*content);
   if (tree.IsLive(ino)) {
     fi->direct_io = 1;  // generated at open; never mmapped by tools
   } else {
@@ -133,7 +141,7 @@ void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info
   VirtualTree& tree = Tree(req);
   tree.stats().Add(tree.stats().requests);
   tree.stats().Add(tree.stats().reads);
-  const auto* file = reinterpret_cast<const OpenFile*>(fi->fh);
+  auto* file = reinterpret_cast<OpenFile*>(fi->fh);
   thread_local std::string buffer;
   buffer.clear();
   auto st = file->content->Read(static_cast<uint64_t>(off), size, &buffer);
@@ -143,7 +151,16 @@ void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info
     return ReplyError(req, st.error(), "read");
   }
   tree.stats().Add(tree.stats().bytes_served, buffer.size());
+  // Decided before replying: once the reply is out, the file may be
+  // released (and `file` freed) on another thread.
+  const uint64_t begin = static_cast<uint64_t>(off), end = begin + buffer.size();
+  const uint64_t expected = file->next_offset.exchange(end, std::memory_order_relaxed);
+  std::shared_ptr<const Content> ahead;
+  if (begin + kSequentialSlack >= expected && begin <= expected + kSequentialSlack) {
+    ahead = file->content;
+  }
   fuse_reply_buf(req, buffer.data(), buffer.size());
+  if (ahead) ahead->Prefetch(end, kPrefetchWindow);
 }
 
 void Release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# The main job: installs what is needed, builds talaria-store, creates a store
-# from the bundled real sample data (tests/data/) by ingesting it as a
-# database, and shows what it holds.
+# The main job: installs what is needed, builds talaria-store and talariafs,
+# creates a store from the bundled real sample data (tests/data/) by ingesting
+# it as a database, shows what it holds, and mounts it with talariafs.
 # Run as root on Debian 12. The store goes to $TALARIA_DEMO_STORE
 # (default /tmp/talaria-demo); running again reuses it (puts are idempotent).
+# The mount goes to $TALARIA_DEMO_MNT (default /tmp/talaria-demo-mnt) and is
+# left mounted: fusermount3 -u unmounts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${TALARIA_BUILD_DIR:-build}
 STORE=${TALARIA_DEMO_STORE:-/tmp/talaria-demo}
+MNT=${TALARIA_DEMO_MNT:-/tmp/talaria-demo-mnt}
 
 packaging/install-deps.sh
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build "$BUILD" -j"$(nproc)" --target talaria-store
+cmake --build "$BUILD" -j"$(nproc)" --target talaria-store talariafs
 TS="$BUILD/tools/talaria-store"
+FS="$BUILD/fs/talariafs"
 
 if [[ ! -d "$STORE/index" ]]; then
   "$TS" init "$STORE"
@@ -27,5 +31,16 @@ echo "== stats"
 "$TS" --store "$STORE" stats
 echo "== verify"
 "$TS" --store "$STORE" verify
+echo "== mount it: $FS $STORE $MNT"
+if mountpoint -q "$MNT"; then fusermount3 -u "$MNT"; fi
+mkdir -p "$MNT"
+"$FS" "$STORE" "$MNT"
+echo "== ls -l $MNT/databases/sample/1"
+ls -l "$MNT/databases/sample/1"
+echo "== ls $MNT/by-taxon"
+ls "$MNT/by-taxon"
+echo "== cmp $MNT/databases/sample/1/dictdisc.faa tests/data/dictdisc.faa"
+cmp "$MNT/databases/sample/1/dictdisc.faa" tests/data/dictdisc.faa && echo "identical"
 echo
-echo "Store ready in $STORE. Try: $TS --store $STORE db export sample --file dictdisc.faa | head"
+echo "Mounted at $MNT (store in $STORE). Try: seqkit stats $MNT/databases/sample/current/*.fa*"
+echo "Unmount with: fusermount3 -u $MNT"

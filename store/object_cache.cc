@@ -14,6 +14,11 @@ ObjectCache::Value ObjectCache::Lookup(const core::ObjectId& id) {
   return it->second->value;
 }
 
+bool ObjectCache::Contains(const core::ObjectId& id) {
+  core::MutexLock lock(&mu_);
+  return map_.count(id) > 0;
+}
+
 void ObjectCache::Insert(const core::ObjectId& id, Value value) {
   if (!value || value->size() > capacity_) return;
   core::MutexLock lock(&mu_);

@@ -36,6 +36,9 @@ class ObjectCache {
 
   // The object, or nullptr (counted as a miss).
   Value Lookup(const core::ObjectId& id);
+  // Whether the object is cached (counts neither a hit nor a miss, and does
+  // not refresh its place in the LRU).
+  bool Contains(const core::ObjectId& id);
   void Insert(const core::ObjectId& id, Value value);
   void Erase(const core::ObjectId& id);
   CacheStats stats() const;

@@ -140,7 +140,47 @@ Status ObjectStore::ForEach(const std::function<Status(const ObjectInfo&)>& fn) 
 }
 
 Result<std::shared_ptr<const std::string>> ObjectStore::Get(const ObjectId& id) {
-  return GetAtDepth(id, 0);
+  if (auto hit = cache_.Lookup(id)) return hit;
+  std::promise<Result<std::shared_ptr<const std::string>>> promise;
+  std::optional<Flight> follow;
+  {
+    core::MutexLock lock(&flights_mu_);
+    auto [it, leader] = flights_.try_emplace(id);
+    if (leader) {
+      it->second = promise.get_future().share();
+    } else {
+      follow = it->second;
+    }
+  }
+  if (follow) return follow->get();
+  auto result = GetAtDepth(id, 0);
+  {
+    core::MutexLock lock(&flights_mu_);
+    flights_.erase(id);
+  }
+  promise.set_value(result);
+  return result;
+}
+
+void ObjectStore::Prefetch(const ObjectId& id) {
+  constexpr unsigned kMaxPending = 4;
+  if (cache_.Contains(id)) return;
+  {
+    core::MutexLock lock(&flights_mu_);
+    if (flights_.count(id)) return;
+  }
+  // The pack bytes first: the kernel reads them while we decode others.
+  if (auto entry = Lookup(id); entry && *entry) {
+    reader_.Advise((*entry)->pack, (*entry)->offset, (*entry)->record_len);
+  }
+  if (prefetches_.fetch_add(1) >= kMaxPending) {
+    prefetches_.fetch_sub(1);
+    return;
+  }
+  Workers().Submit([this, id] {
+    (void)Get(id);
+    prefetches_.fetch_sub(1);
+  });
 }
 
 Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectId& id,

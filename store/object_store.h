@@ -17,14 +17,17 @@
 // Thread-safe. Many processes may read a store while one writes (writing
 // needs OpenOptions::writable, which takes the store's writer lock).
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "index/index.h"
@@ -105,7 +108,13 @@ class ObjectStore {
 
   // The raw bytes of an object. kNotFound if it is not in the store;
   // kCorruption ("hash mismatch") if its stored bytes are damaged.
+  // Concurrent Gets of one id that is not cached rebuild it once.
   core::Result<std::shared_ptr<const std::string>> Get(const core::ObjectId& id);
+
+  // Starts rebuilding an object into the cache on a background worker, unless
+  // it is cached, already being rebuilt, or too many prefetches are pending.
+  // Errors are left for the Get that needs the object to report.
+  void Prefetch(const core::ObjectId& id);
 
   core::Result<bool> Has(const core::ObjectId& id) const;
   core::Result<ObjectInfo> Stat(const core::ObjectId& id) const;
@@ -179,6 +188,11 @@ class ObjectStore {
   core::Mutex write_mu_;  // serialises the write path; never held while reading
   std::unique_ptr<PackWriter> writer_ GUARDED_BY(write_mu_);
   std::vector<core::ObjectId> written_ GUARDED_BY(write_mu_);  // ids this process added
+  // Gets in progress, so concurrent readers of one id share one rebuild.
+  using Flight = std::shared_future<core::Result<std::shared_ptr<const std::string>>>;
+  core::Mutex flights_mu_;
+  std::unordered_map<core::ObjectId, Flight> flights_ GUARDED_BY(flights_mu_);
+  std::atomic<unsigned> prefetches_{0};
   std::once_flag workers_once_;
   std::unique_ptr<core::ThreadPool> workers_;  // set once, under workers_once_
 };

@@ -28,6 +28,14 @@ Result<std::shared_ptr<core::UniqueFd>> PackReader::Fd(uint64_t pack) {
   return it->second;
 }
 
+void PackReader::Advise(uint64_t pack, uint64_t offset, uint64_t length) {
+  auto fd = Fd(pack);
+  if (fd) {
+    (void)::posix_fadvise((*fd)->get(), static_cast<off_t>(offset), static_cast<off_t>(length),
+                          POSIX_FADV_WILLNEED);
+  }
+}
+
 void PackReader::Forget(uint64_t pack) {
   core::MutexLock lock(&mu_);
   fds_.erase(pack);

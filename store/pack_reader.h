@@ -34,6 +34,11 @@ class PackReader {
   // pack or a damaged header. The frame is not checked here.
   core::Result<Record> Read(uint64_t pack, uint64_t offset, uint64_t length);
 
+  // Asks the kernel to start reading [offset, offset + length) of `pack`
+  // into the page cache (posix_fadvise WILLNEED), without waiting. A hint:
+  // errors are ignored.
+  void Advise(uint64_t pack, uint64_t offset, uint64_t length);
+
   // Drops the cached descriptor of a pack (after gc removed it).
   void Forget(uint64_t pack);
 
