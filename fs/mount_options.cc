@@ -53,6 +53,8 @@ std::string MountUsage(const char* program) {
          "                         of the store's storage.toml, 256)\n"
          "  -o map_cache_mb=N      MiB of file maps kept for files not open (default 64)\n"
          "  -o max_threads=N       request threads (default 10)\n"
+         "  -o readahead_kb=N      kernel readahead of the mount, KiB (default 1024; needs root;\n"
+         "                         0 keeps the kernel's 128)\n"
          "  -o clone_fd            one /dev/fuse fd per thread\n"
          "  -o allow_other         let other users read the mount (needs user_allow_other in\n"
          "                         /etc/fuse.conf unless root); turns on default_permissions\n"
@@ -84,6 +86,8 @@ core::Result<MountOptions> ParseMountOptions(int argc, char** argv) {
         TALARIA_RETURN_IF_ERROR(*st);
       } else if (auto st2 = value("map_cache_mb=", &m.map_cache_mb)) {
         TALARIA_RETURN_IF_ERROR(*st2);
+      } else if (auto st4 = value("readahead_kb=", &m.readahead_kb)) {
+        TALARIA_RETURN_IF_ERROR(*st4);
       } else if (auto st3 = value("max_threads=", &threads)) {
         TALARIA_RETURN_IF_ERROR(*st3);
         if (threads == 0) return core::InvalidArgument("max_threads must be at least 1");

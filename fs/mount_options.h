@@ -26,8 +26,9 @@ struct MountOptions {
   bool clone_fd = false;
   bool show_help = false;
   bool show_version = false;
-  uint64_t cache_mb = 0;       // object cache; 0: the store's configured size
-  uint64_t map_cache_mb = 64;  // file maps and generated files
+  uint64_t cache_mb = 0;         // object cache; 0: the store's configured size
+  uint64_t map_cache_mb = 64;    // file maps and generated files
+  uint64_t readahead_kb = 1024;  // the mount's kernel readahead (0: the kernel's default)
   // Arguments for fuse_session_new (argv[0] first, then -o options).
   std::vector<std::string> fuse_args;
 };

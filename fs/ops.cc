@@ -20,7 +20,9 @@ namespace {
 constexpr unsigned kMaxReadahead = 1u << 20;
 
 VirtualTree& Tree(fuse_req_t req) {
-  return *static_cast<DaemonState*>(fuse_req_userdata(req))->tree;
+  auto* state = static_cast<DaemonState*>(fuse_req_userdata(req));
+  if (state->after_init) std::call_once(state->after_init_once, state->after_init);
+  return *state->tree;
 }
 
 struct OpenFile {
@@ -63,7 +65,10 @@ void Init(void*, fuse_conn_info* conn) {
   want(FUSE_CAP_ASYNC_READ);
   want(FUSE_CAP_PARALLEL_DIROPS);
   want(FUSE_CAP_CACHE_SYMLINKS);
-  conn->want &= ~static_cast<unsigned>(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+  // Listings whose scan gives attributes (by-hash/, by-taxon/) answer
+  // READDIRPLUS, so `ls -l` needs no lookup per entry.
+  want(FUSE_CAP_READDIRPLUS);
+  conn->want &= ~static_cast<unsigned>(FUSE_CAP_READDIRPLUS_AUTO);
 }
 
 void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -177,36 +182,63 @@ void OpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (fuse_reply_open(req, fi) == 0) listing->release();
 }
 
-void ReadDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+// Fills one readdir(plus) reply from `off` on. With `plus`, entries whose
+// listing gave their node carry attributes (and count a lookup: only once
+// the entry is known to fit); the others carry none (ino 0), which the
+// kernel takes as "look it up if needed".
+void FillDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi,
+             bool plus) {
   VirtualTree& tree = Tree(req);
   tree.stats().Add(tree.stats().requests);
   auto* listing = reinterpret_cast<DirListing*>(fi->fh);
   std::string buf(size, '\0');
   size_t used = 0;
-  struct stat st {};
   for (uint64_t next = static_cast<uint64_t>(off);; next++) {
-    std::string name;
-    if (next == 0) {
-      name = ".";
-      st.st_mode = S_IFDIR;
-    } else if (next == 1) {
-      name = "..";
-      st.st_mode = S_IFDIR;
+    DirEntry entry;
+    if (next < 2) {
+      entry = {next == 0 ? "." : "..", S_IFDIR, std::nullopt};
     } else {
-      auto entry = listing->At(next - 2);
-      if (!entry) return ReplyError(req, entry.error(), "readdir");
-      if (!*entry) break;
-      name = std::move((*entry)->name);
-      st.st_mode = (*entry)->type;
+      auto at = listing->At(next - 2);
+      if (!at && used > 0) break;  // what fits so far; the error comes next call
+      if (!at) return ReplyError(req, at.error(), "readdir");
+      if (!*at) break;
+      entry = std::move(**at);
     }
+    const off_t cookie = static_cast<off_t>(next + 1);
     // Listed names have no inode until looked up; d_ino only has to be non-zero.
-    st.st_ino = next == 0 ? ino : std::hash<std::string>()(name) | (uint64_t{1} << 63);
-    size_t need = fuse_add_direntry(req, buf.data() + used, size - used, name.c_str(), &st,
-                                    static_cast<off_t>(next + 1));
+    struct stat st {};
+    st.st_mode = entry.type;
+    st.st_ino = next == 0 ? ino : std::hash<std::string>()(entry.name) | (uint64_t{1} << 63);
+    size_t need;
+    if (!plus) {
+      need =
+          fuse_add_direntry(req, buf.data() + used, size - used, entry.name.c_str(), &st, cookie);
+    } else {
+      need = fuse_add_direntry_plus(req, nullptr, 0, entry.name.c_str(), nullptr, cookie);
+      if (need > size - used) break;
+      fuse_entry_param p{};
+      p.attr = st;
+      if (entry.node) {
+        auto e = tree.LookupNode(*entry.node);
+        if (!e && used > 0) break;
+        if (!e) return ReplyError(req, e.error(), "readdirplus");
+        p = ToParam(*e);
+      }
+      need = fuse_add_direntry_plus(req, buf.data() + used, size - used, entry.name.c_str(), &p,
+                                    cookie);
+    }
     if (need > size - used) break;
     used += need;
   }
   fuse_reply_buf(req, buf.data(), used);
+}
+
+void ReadDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  FillDir(req, ino, size, off, fi, /*plus=*/false);
+}
+
+void ReadDirPlus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  FillDir(req, ino, size, off, fi, /*plus=*/true);
 }
 
 void ReleaseDir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
@@ -272,6 +304,7 @@ fuse_lowlevel_ops MakeOperations() {
   ops.release = Release;
   ops.opendir = OpenDir;
   ops.readdir = ReadDir;
+  ops.readdirplus = ReadDirPlus;
   ops.releasedir = ReleaseDir;
   ops.statfs = StatFs;
   ops.setattr = DenySetAttr;

@@ -10,12 +10,19 @@
 
 #include <fuse_lowlevel.h>
 
+#include <functional>
+#include <mutex>
+
 namespace talaria::fs {
 
 class VirtualTree;
 
 struct DaemonState {
   VirtualTree* tree = nullptr;
+  // Run once, on the first request after INIT (the kernel has then applied
+  // the INIT reply, e.g. its readahead cap).
+  std::function<void()> after_init;
+  std::once_flag after_init_once;
 };
 
 const fuse_lowlevel_ops& Operations();

@@ -54,6 +54,26 @@ bool IsFasta(NodeKind kind) {
          kind == NodeKind::kSourceFile;
 }
 
+Node ObjectNode(const ObjectId& id, uint64_t raw_len, uint64_t mtime_s) {
+  Node n;
+  n.kind = NodeKind::kObjectFile;
+  n.key = "h/" + id.Hex();
+  n.id = id;
+  n.size = raw_len;
+  n.mtime_s = mtime_s;
+  return n;
+}
+
+Node TaxonDirNode(uint32_t taxid, uint64_t mtime_s) {
+  Node n;
+  n.kind = NodeKind::kTaxonDir;
+  n.key = "T/" + std::to_string(taxid);
+  n.taxon = taxid;
+  n.mutable_name = true;
+  n.mtime_s = mtime_s;
+  return n;
+}
+
 class VectorListing final : public DirListing {
  public:
   explicit VectorListing(std::vector<DirEntry> entries) : entries_(std::move(entries)) {}
@@ -67,12 +87,13 @@ class VectorListing final : public DirListing {
 };
 
 // by-hash/: streamed from the objects table in id order, a page at a time,
-// so listing a store of any size holds one page in memory.
+// so listing a store of any size holds one page in memory. The scan gives
+// each object's size, so entries come with their nodes (READDIRPLUS).
 class ObjectListing final : public DirListing {
  public:
-  explicit ObjectListing(store::ObjectStore* store) : store_(store) {}
+  ObjectListing(store::ObjectStore* store, uint64_t mtime_s) : store_(store), mtime_s_(mtime_s) {}
   Result<std::optional<DirEntry>> At(uint64_t offset) override {
-    if (offset < page_start_ || offset > page_start_ + page_.size()) {
+    if (offset < page_start_ || offset > page_start_ + page_.size() + kPage) {
       // A seek backwards or far ahead: start over from the first id.
       page_start_ = 0;
       page_.clear();
@@ -85,32 +106,24 @@ class ObjectListing final : public DirListing {
       TALARIA_RETURN_IF_ERROR(NextPage());
       if (page_.empty()) return std::optional<DirEntry>();
     }
-    return std::optional<DirEntry>(DirEntry{page_[offset - page_start_].Hex(), S_IFREG});
+    const auto& [id, entry] = page_[offset - page_start_];
+    return std::optional<DirEntry>(
+        DirEntry{id.Hex(), S_IFREG, ObjectNode(id, entry.raw_len, mtime_s_)});
   }
 
  private:
   static constexpr size_t kPage = 4096;
   Status NextPage() {
-    page_.clear();
     TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-    TALARIA_ASSIGN_OR_RETURN(index::Cursor cursor, txn.OpenCursor(store_->index().objects().dbi()));
-    TALARIA_ASSIGN_OR_RETURN(auto kv, after_ ? cursor.Seek(after_->view()) : cursor.First());
-    if (kv && after_ && kv->first == after_->view()) {
-      TALARIA_ASSIGN_OR_RETURN(kv, cursor.Next());
-    }
-    for (; kv && page_.size() < kPage;) {
-      if (kv->first.size() == ObjectId::kSize) {
-        page_.push_back(ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(kv->first.data())));
-      }
-      TALARIA_ASSIGN_OR_RETURN(kv, cursor.Next());
-    }
+    TALARIA_ASSIGN_OR_RETURN(page_, store_->index().objects().Page(txn, after_, kPage));
     if (page_.size() < kPage) done_ = true;
-    if (!page_.empty()) after_ = page_.back();
+    if (!page_.empty()) after_ = page_.back().first;
     return core::OkStatus();
   }
 
   store::ObjectStore* const store_;
-  std::vector<ObjectId> page_;
+  const uint64_t mtime_s_;
+  std::vector<std::pair<ObjectId, index::ObjectEntry>> page_;
   uint64_t page_start_ = 0;
   std::optional<ObjectId> after_;
   bool done_ = false;
@@ -172,12 +185,7 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
       if (!id || name.size() != ObjectId::kHexSize) return NoEntry(name);
       auto info = store_->Stat(*id);
       if (!info) return core::Propagate(info.error());
-      n.kind = NodeKind::kObjectFile;
-      n.key = "h/" + id->Hex();
-      n.id = *id;
-      n.size = info->entry.raw_len;
-      n.mtime_s = started_s_;
-      return n;
+      return ObjectNode(*id, info->entry.raw_len, started_s_);
     }
     case NodeKind::kTaxonRoot: {
       auto taxid = ParseTaxid(name);
@@ -196,12 +204,7 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
         }
       }
       if (!exists) return NoEntry(name);
-      n.kind = NodeKind::kTaxonDir;
-      n.key = "T/" + std::to_string(*taxid);
-      n.taxon = *taxid;
-      n.mutable_name = true;
-      n.mtime_s = started_s_;
-      return n;
+      return TaxonDirNode(*taxid, started_s_);
     }
     case NodeKind::kTaxonDir:
       return ResolveInTaxonDir(parent, name);
@@ -478,6 +481,13 @@ Result<Entry> VirtualTree::Lookup(uint64_t parent_ino, std::string_view name) {
   return e;
 }
 
+Result<Entry> VirtualTree::LookupNode(const Node& node) {
+  TALARIA_ASSIGN_OR_RETURN(Entry e, MakeEntry(0, node));
+  e.ino = inodes_.Intern(node);
+  e.attr.st_ino = e.ino;
+  return e;
+}
+
 Result<Entry> VirtualTree::GetAttr(uint64_t ino) {
   auto node = inodes_.Get(ino);
   if (!node) return core::NotFound("stale inode " + std::to_string(ino));
@@ -510,7 +520,7 @@ Result<std::unique_ptr<DirListing>> VirtualTree::OpenDir(uint64_t ino) {
   if (!node) return core::NotFound("stale inode " + std::to_string(ino));
   if (!IsDirectory(node->kind)) return core::InvalidArgument("not a directory");
   if (node->kind == NodeKind::kHashDir) {
-    return std::unique_ptr<DirListing>(std::make_unique<ObjectListing>(store_));
+    return std::unique_ptr<DirListing>(std::make_unique<ObjectListing>(store_, started_s_));
   }
   TALARIA_ASSIGN_OR_RETURN(auto entries, List(*node));
   return std::unique_ptr<DirListing>(std::make_unique<VectorListing>(std::move(entries)));
@@ -568,7 +578,7 @@ Result<std::vector<DirEntry>> VirtualTree::ListTaxonRoot() {
   }
   std::vector<DirEntry> out;
   out.reserve(taxa.size());
-  for (uint32_t t : taxa) out.push_back({std::to_string(t), S_IFDIR});
+  for (uint32_t t : taxa) out.push_back({std::to_string(t), S_IFDIR, TaxonDirNode(t, started_s_)});
   return out;
 }
 

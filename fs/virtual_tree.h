@@ -52,6 +52,9 @@ struct Entry {
 struct DirEntry {
   std::string name;
   mode_t type = 0;  // S_IFDIR, S_IFREG or S_IFLNK
+  // The node, when the listing's own scan gave everything its attributes
+  // need (READDIRPLUS answers those without a lookup each).
+  std::optional<Node> node;
 };
 
 // One opened directory's entries. Single-thread (the kernel serialises
@@ -69,6 +72,8 @@ class VirtualTree {
 
   // Counts one lookup of the returned inode (balanced by Forget).
   core::Result<Entry> Lookup(uint64_t parent, std::string_view name);
+  // The same for a node a listing returned (READDIRPLUS).
+  core::Result<Entry> LookupNode(const Node& node);
   void Forget(uint64_t ino, uint64_t nlookup) { inodes_.Forget(ino, nlookup); }
   core::Result<Entry> GetAttr(uint64_t ino);
   core::Result<std::string> ReadLink(uint64_t ino);

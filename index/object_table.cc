@@ -77,4 +77,24 @@ Status ObjectTable::ForEach(
   });
 }
 
+Result<std::vector<std::pair<core::ObjectId, ObjectEntry>>> ObjectTable::Page(
+    const Txn& txn, const std::optional<core::ObjectId>& after, size_t limit) const {
+  std::vector<std::pair<core::ObjectId, ObjectEntry>> out;
+  TALARIA_ASSIGN_OR_RETURN(Cursor cursor, txn.OpenCursor(dbi_));
+  TALARIA_ASSIGN_OR_RETURN(auto kv, after ? cursor.Seek(after->view()) : cursor.First());
+  if (kv && after && kv->first == after->view()) {
+    TALARIA_ASSIGN_OR_RETURN(kv, cursor.Next());
+  }
+  for (; kv && out.size() < limit;) {
+    if (kv->first.size() != core::ObjectId::kSize) {
+      return core::Corruption("index object key of " + std::to_string(kv->first.size()) + " bytes");
+    }
+    TALARIA_ASSIGN_OR_RETURN(ObjectEntry e, Decode(kv->second));
+    out.emplace_back(core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(kv->first.data())),
+                     e);
+    TALARIA_ASSIGN_OR_RETURN(kv, cursor.Next());
+  }
+  return out;
+}
+
 }  // namespace talaria::index

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "index/lmdb_txn.h"
 #include "store/core/object_id.h"
@@ -40,6 +42,10 @@ class ObjectTable {
   core::Status ForEach(
       const Txn& txn,
       const std::function<core::Status(const core::ObjectId&, const ObjectEntry&)>& fn) const;
+  // Up to `limit` objects in id order, starting after `after` (from the
+  // first when nullopt): one page of a listing that may span transactions.
+  core::Result<std::vector<std::pair<core::ObjectId, ObjectEntry>>> Page(
+      const Txn& txn, const std::optional<core::ObjectId>& after, size_t limit) const;
   core::Result<size_t> Count(const Txn& txn) const { return txn.Count(dbi_); }
   MDB_dbi dbi() const { return dbi_; }
 

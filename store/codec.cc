@@ -75,24 +75,34 @@ Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw, std::stri
   }
   size_t bound = 0;
   switch (spec.type) {
-    case CodecType::kZstd: bound = ZstdBound(raw.size()); break;
-    case CodecType::kLz4: bound = Lz4Bound(raw.size()); break;
-    case CodecType::kSnappy: bound = SnappyBound(raw.size()); break;
-    default: return core::InvalidArgument("CompressTo needs a compressing codec");
+    case CodecType::kZstd:
+      bound = ZstdBound(raw.size());
+      break;
+    case CodecType::kLz4:
+      bound = Lz4Bound(raw.size());
+      break;
+    case CodecType::kSnappy:
+      bound = SnappyBound(raw.size());
+      break;
+    default:
+      return core::InvalidArgument("CompressTo needs a compressing codec");
   }
   if (buf->size() < offset + bound) buf->resize(offset + bound);
   char* out = buf->data() + offset;
   switch (spec.type) {
-    case CodecType::kZstd: return ZstdCompressTo(spec.level, raw, prefix, out, bound);
-    case CodecType::kLz4: return Lz4CompressTo(spec.level, raw, out, bound);
-    default: return SnappyCompressTo(raw, out);
+    case CodecType::kZstd:
+      return ZstdCompressTo(spec.level, raw, prefix, out, bound);
+    case CodecType::kLz4:
+      return Lz4CompressTo(spec.level, raw, out, bound);
+    default:
+      return SnappyCompressTo(raw, out);
   }
 }
 
-Result<std::string> Compress(const CodecSpec& spec, std::string_view raw,
-                             std::string_view prefix) {
+Result<std::string> Compress(const CodecSpec& spec, std::string_view raw, std::string_view prefix) {
   if (spec.type == CodecType::kNone) {
-    if (!prefix.empty()) return core::InvalidArgument("only zstd can compress against a base object");
+    if (!prefix.empty())
+      return core::InvalidArgument("only zstd can compress against a base object");
     return std::string(raw);
   }
   std::string buf;
@@ -101,8 +111,8 @@ Result<std::string> Compress(const CodecSpec& spec, std::string_view raw,
   return buf;
 }
 
-Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,
-                               std::string_view prefix) {
+Status DecompressInto(CodecType type, std::string_view stored, uint64_t raw_len,
+                      std::string_view prefix, std::string* out) {
   if (!prefix.empty() && type != CodecType::kZstd) {
     return core::Corruption("codec " + std::string(CodecTypeName(type)) +
                             " cannot be a delta against a base");
@@ -112,7 +122,8 @@ Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t
       return core::Corruption("uncompressed payload is " + std::to_string(stored.size()) +
                               " bytes, expected " + std::to_string(raw_len));
     }
-    return std::string(stored);
+    out->assign(stored);
+    return core::OkStatus();
   }
   Status st;
   switch (type) {
@@ -129,20 +140,25 @@ Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t
       return core::Corruption("unknown codec " + std::to_string(static_cast<int>(type)));
   }
   if (!st) return core::Propagate(st.error());
-  std::string out;
-  out.resize(raw_len);
+  out->resize(raw_len);
   switch (type) {
     case CodecType::kZstd:
-      st = ZstdDecompress(stored, prefix, &out);
+      st = ZstdDecompress(stored, prefix, out);
       break;
     case CodecType::kLz4:
-      st = Lz4Decompress(stored, &out);
+      st = Lz4Decompress(stored, out);
       break;
     default:
-      st = SnappyDecompress(stored, &out);
+      st = SnappyDecompress(stored, out);
       break;
   }
-  if (!st) return core::Propagate(st.error());
+  return st;
+}
+
+Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,
+                               std::string_view prefix) {
+  std::string out;
+  TALARIA_RETURN_IF_ERROR(DecompressInto(type, stored, raw_len, prefix, &out));
   return out;
 }
 

@@ -50,6 +50,9 @@ core::Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw,
 // anything else is kCorruption.
 core::Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,
                                      std::string_view prefix = {});
+// The same, into `*out` (resized to raw_len; its capacity is reused).
+core::Status DecompressInto(CodecType type, std::string_view stored, uint64_t raw_len,
+                            std::string_view prefix, std::string* out);
 
 // Per-codec entry points (codec_<name>.cc). The *CheckLength functions
 // confirm, from the codec's own header and before any allocation, that

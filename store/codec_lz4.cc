@@ -8,7 +8,8 @@
 namespace talaria::store {
 
 size_t Lz4Bound(size_t raw) {
-  return raw > LZ4_MAX_INPUT_SIZE ? 0 : static_cast<size_t>(LZ4_compressBound(static_cast<int>(raw)));
+  return raw > LZ4_MAX_INPUT_SIZE ? 0
+                                  : static_cast<size_t>(LZ4_compressBound(static_cast<int>(raw)));
 }
 
 core::Result<size_t> Lz4CompressTo(int level, std::string_view raw, char* out, size_t capacity) {

@@ -6,10 +6,12 @@
 namespace talaria::store {
 
 using core::Result;
+using core::Status;
 
 namespace {
 
-void WriteHeader(char* h, CodecType codec, bool patched, uint64_t raw_len, std::string_view stored) {
+void WriteHeader(char* h, CodecType codec, bool patched, uint64_t raw_len,
+                 std::string_view stored) {
   core::EncodeFixed32(h, kFrameMagic);
   h[4] = static_cast<char>(codec);
   h[5] = static_cast<char>(patched ? kFramePatched : 0);
@@ -79,6 +81,12 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
 }
 
 Result<std::string> DecodeFrame(std::string_view frame, std::string_view base) {
+  std::string out;
+  TALARIA_RETURN_IF_ERROR(DecodeFrameInto(frame, base, &out));
+  return out;
+}
+
+Status DecodeFrameInto(std::string_view frame, std::string_view base, std::string* out) {
   TALARIA_ASSIGN_OR_RETURN(FrameHeader h, ParseFrameHeader(frame));
   std::string_view stored = frame.substr(kFrameHeaderSize);
   if (core::Checksum64(stored) != h.checksum) {
@@ -87,7 +95,7 @@ Result<std::string> DecodeFrame(std::string_view frame, std::string_view base) {
   if (h.patched() && base.empty() && h.raw_len > 0) {
     return core::InvalidArgument("patched frame decoded without its base");
   }
-  return Decompress(h.codec, stored, h.raw_len, h.patched() ? base : std::string_view{});
+  return DecompressInto(h.codec, stored, h.raw_len, h.patched() ? base : std::string_view{}, out);
 }
 
 }  // namespace talaria::store

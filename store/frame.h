@@ -46,5 +46,7 @@ core::Result<FrameHeader> ParseFrameHeader(std::string_view frame);
 // object's raw bytes when the frame is patched (kInvalidArgument if it is
 // missing). kCorruption for any damage.
 core::Result<std::string> DecodeFrame(std::string_view frame, std::string_view base = {});
+// The same, into `*out` (its capacity is reused).
+core::Status DecodeFrameInto(std::string_view frame, std::string_view base, std::string* out);
 
 }  // namespace talaria::store

@@ -26,6 +26,8 @@ namespace {
 // A hard ceiling on delta recursion while reading, whatever the config
 // says: a damaged or hostile pack must not send reads into a loop.
 constexpr unsigned kMaxReadDepth = 64;
+// Objects at least this big are decoded into recycled buffers.
+constexpr uint64_t kPooledObjectBytes = 64 << 10;
 
 bool DirIsEmpty(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
@@ -186,20 +188,26 @@ void ObjectStore::Prefetch(const ObjectId& id) {
 Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectId& id,
                                                                    unsigned depth) {
   if (auto hit = cache_.Lookup(id)) return hit;
-  Result<Record> record = core::NotFound("");
+  // The record's bytes: a buffer kept per thread at the top of a delta
+  // chain (bases, read deeper in the chain, use their own).
+  thread_local std::string top_scratch;
+  std::string deep_scratch;
+  std::string& bytes = depth == 0 ? top_scratch : deep_scratch;
+  Result<RecordHeader> header = core::NotFound("");
   index::ObjectEntry entry;
   for (int attempt = 0; attempt < 2; ++attempt) {
     TALARIA_ASSIGN_OR_RETURN(auto found, Lookup(id));
     if (!found) return core::NotFound("object " + id.Hex() + " is not in the store");
     entry = *found;
-    record = reader_.Read(entry.pack, entry.offset, entry.record_len);
+    header = reader_.ReadInto(entry.pack, entry.offset, entry.record_len, &bytes);
     // gc may have moved the object to a new pack since we looked it up.
-    if (record || record.error().code() != core::Code::kNotFound) break;
+    if (header || header.error().code() != core::Code::kNotFound) break;
     reader_.Forget(entry.pack);
   }
   std::string what = "object " + id.Hex();
-  if (!record) return core::Propagate(record.error().WithContext(what));
-  const RecordHeader& h = record->header;
+  if (!header) return core::Propagate(header.error().WithContext(what));
+  const RecordHeader& h = *header;
+  const std::string_view frame = std::string_view(bytes).substr(kRecordHeaderSize);
   if (h.id != id) {
     return core::Corruption(what + ": pack " + std::to_string(entry.pack) + " offset " +
                             std::to_string(entry.offset) + " holds object " + h.id.Hex());
@@ -211,21 +219,36 @@ Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectI
     if (!b) return core::Propagate(b.error().WithContext(what + ": delta base"));
     base = *b;
   }
-  auto raw = DecodeFrame(record->frame(), base ? std::string_view(*base) : std::string_view());
-  if (!raw) {
+  // Big objects decode into recycled buffers whose pages are already
+  // mapped; a fresh one would fault on every page.
+  const bool pooled = entry.raw_len >= kPooledObjectBytes;
+  std::string raw = pooled ? decoded_buffers_->Take(entry.raw_len) : std::string();
+  auto decoded = DecodeFrameInto(frame, base ? std::string_view(*base) : std::string_view(), &raw);
+  if (!decoded) {
     return core::Corruption(what + ": hash mismatch: stored bytes are damaged (pack " +
                             std::to_string(entry.pack) + " offset " + std::to_string(entry.offset) +
-                            ": " + raw.error().message() + ")");
+                            ": " + decoded.error().message() + ")");
   }
-  if (raw->size() != entry.raw_len) {
-    return core::Corruption(what + ": size mismatch: rebuilt " + std::to_string(raw->size()) +
+  if (raw.size() != entry.raw_len) {
+    return core::Corruption(what + ": size mismatch: rebuilt " + std::to_string(raw.size()) +
                             " bytes, index says " + std::to_string(entry.raw_len));
   }
-  ObjectId actual = ObjectId::Hash(*raw);
+  ObjectId actual = ObjectId::Hash(raw);
   if (actual != id) {
     return core::Corruption(what + ": hash mismatch: stored bytes rebuild to " + actual.Hex());
   }
-  auto value = std::make_shared<const std::string>(std::move(*raw));
+  std::shared_ptr<const std::string> value;
+  if (pooled) {
+    // Back to the pool once the cache and every reader are done with it.
+    auto owned = std::make_unique<std::string>(std::move(raw));
+    value = std::shared_ptr<const std::string>(
+        owned.release(), [pool = decoded_buffers_](const std::string* s) {
+          std::unique_ptr<std::string> back(const_cast<std::string*>(s));
+          pool->Give(std::move(*back));
+        });
+  } else {
+    value = std::make_shared<const std::string>(std::move(raw));
+  }
   cache_.Insert(id, value);
   return value;
 }

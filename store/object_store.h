@@ -32,6 +32,7 @@
 
 #include "index/index.h"
 #include "store/config.h"
+#include "store/core/buffer_pool.h"
 #include "store/core/mutex.h"
 #include "store/core/object_id.h"
 #include "store/core/thread_pool.h"
@@ -193,6 +194,10 @@ class ObjectStore {
   core::Mutex flights_mu_;
   std::unordered_map<core::ObjectId, Flight> flights_ GUARDED_BY(flights_mu_);
   std::atomic<unsigned> prefetches_{0};
+  // Buffers of evicted decoded objects, for the next ones (shared with the
+  // deleters of cached values, which may outlive the store).
+  std::shared_ptr<core::BufferPool> decoded_buffers_ =
+      std::make_shared<core::BufferPool>(size_t{64} << 20);
   std::once_flag workers_once_;
   std::unique_ptr<core::ThreadPool> workers_;  // set once, under workers_once_
 };

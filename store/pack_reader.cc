@@ -42,17 +42,25 @@ void PackReader::Forget(uint64_t pack) {
 }
 
 Result<Record> PackReader::Read(uint64_t pack, uint64_t offset, uint64_t length) {
+  Record record;
+  TALARIA_ASSIGN_OR_RETURN(record.header, ReadInto(pack, offset, length, &record.bytes));
+  return record;
+}
+
+Result<RecordHeader> PackReader::ReadInto(uint64_t pack, uint64_t offset, uint64_t length,
+                                          std::string* bytes) {
   TALARIA_ASSIGN_OR_RETURN(auto fd, Fd(pack));
-  std::string where = paths_.pack_file(pack) + " offset " + std::to_string(offset);
-  if (length < kRecordHeaderSize) return core::Corruption(where + ": record length too small");
-  TALARIA_ASSIGN_OR_RETURN(std::string bytes, core::PreadExact(fd->get(), offset, length, where));
-  auto header = DecodeRecordHeader(bytes);
-  if (!header) return core::Propagate(header.error().WithContext(where));
+  auto where = [&] { return paths_.pack_file(pack) + " offset " + std::to_string(offset); };
+  if (length < kRecordHeaderSize) return core::Corruption(where() + ": record length too small");
+  bytes->resize(length);
+  TALARIA_RETURN_IF_ERROR(core::PreadInto(fd->get(), offset, bytes->data(), length, where()));
+  auto header = DecodeRecordHeader(*bytes);
+  if (!header) return core::Propagate(header.error().WithContext(where()));
   if (header->record_len() != length) {
-    return core::Corruption(where + ": record is " + std::to_string(header->record_len()) +
+    return core::Corruption(where() + ": record is " + std::to_string(header->record_len()) +
                             " bytes, index says " + std::to_string(length));
   }
-  return Record{*header, std::move(bytes)};
+  return *header;
 }
 
 namespace {

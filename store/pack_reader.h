@@ -33,6 +33,10 @@ class PackReader {
   // header. kNotFound if the pack file is missing; kCorruption for a short
   // pack or a damaged header. The frame is not checked here.
   core::Result<Record> Read(uint64_t pack, uint64_t offset, uint64_t length);
+  // The same, reading the record's bytes into `*bytes` (its capacity is
+  // reused); returns the checked header.
+  core::Result<RecordHeader> ReadInto(uint64_t pack, uint64_t offset, uint64_t length,
+                                      std::string* bytes);
 
   // Asks the kernel to start reading [offset, offset + length) of `pack`
   // into the page cache (posix_fadvise WILLNEED), without waiting. A hint:

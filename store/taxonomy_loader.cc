@@ -84,8 +84,7 @@ Result<TaxonomyLoadResult> LoadTaxonomy(ObjectStore& store, const std::string& n
     TALARIA_RETURN_IF_ERROR(tax.Clear(txn));
     for (const auto& node : nodes) TALARIA_RETURN_IF_ERROR(tax.Put(txn, node));
     const index::MetaTable& meta = store.index().meta();
-    TALARIA_ASSIGN_OR_RETURN(auto generation,
-                             meta.GetU64(txn, index::kMetaTaxonomyGeneration));
+    TALARIA_ASSIGN_OR_RETURN(auto generation, meta.GetU64(txn, index::kMetaTaxonomyGeneration));
     return meta.PutU64(txn, index::kMetaTaxonomyGeneration, generation.value_or(0) + 1);
   }));
   return result;

@@ -22,13 +22,21 @@ class BufferPool {
   BufferPool(const BufferPool&) = delete;
   BufferPool& operator=(const BufferPool&) = delete;
 
-  // An empty buffer, with at least `min_capacity` reserved.
+  // An empty buffer, with at least `min_capacity` reserved: the smallest
+  // held buffer that is big enough, else a held one grown, else a new one.
   std::string Take(size_t min_capacity) {
     std::string s;
     {
       MutexLock lock(&mu_);
-      if (!free_.empty()) {
-        s = std::move(free_.back());
+      size_t best = free_.size();
+      for (size_t i = 0; i < free_.size(); i++) {
+        const size_t cap = free_[i].capacity();
+        if (cap >= min_capacity && (best == free_.size() || cap < free_[best].capacity())) best = i;
+      }
+      if (best == free_.size() && !free_.empty()) best = free_.size() - 1;
+      if (best < free_.size()) {
+        s = std::move(free_[best]);
+        free_[best] = std::move(free_.back());
         free_.pop_back();
         held_ -= s.capacity();
       }

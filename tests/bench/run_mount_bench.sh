@@ -67,6 +67,15 @@ umount_squash() { fusermount3 -u "$SQ"; }
 
 # seq_read FILE: seconds to cat it to /dev/null
 seq_read() { local t0; t0=$(ns); cat "$1" > /dev/null; secs "$t0" "$(ns)"; }
+# warm_read FILE: the best of three seq_reads (the file already in the page cache)
+warm_read() {
+  local best="" t
+  for _ in 1 2 3; do
+    t=$(seq_read "$1")
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
 
 echo "== machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
 echo "== $("$FS" --version); $(squashfuse --version 2>&1 | head -1 || true); $(fio --version)"
@@ -105,12 +114,12 @@ CPU_START=$(cpu_jiffies)
 for f in r1 taxon; do
   case $f in r1) tpath="databases/bench/1/r1.fasta" ;; taxon) tpath="by-taxon/$TAXON_FILE" ;; esac
   echo "== sequential read of $f ($tpath)"
-  drop_caches; T[native_cold_$f]=$(seq_read "$NATIVE/$f.fasta"); T[native_warm_$f]=$(seq_read "$NATIVE/$f.fasta")
+  drop_caches; T[native_cold_$f]=$(seq_read "$NATIVE/$f.fasta"); T[native_warm_$f]=$(warm_read "$NATIVE/$f.fasta")
   drop_caches; mount_talaria
-  T[talaria_cold_$f]=$(seq_read "$MNT/$tpath"); T[talaria_warm_$f]=$(seq_read "$MNT/$tpath")
+  T[talaria_cold_$f]=$(seq_read "$MNT/$tpath"); T[talaria_warm_$f]=$(warm_read "$MNT/$tpath")
   umount_talaria
   drop_caches; mount_squash
-  T[squash_cold_$f]=$(seq_read "$SQ/$f.fasta"); T[squash_warm_$f]=$(seq_read "$SQ/$f.fasta")
+  T[squash_cold_$f]=$(seq_read "$SQ/$f.fasta"); T[squash_warm_$f]=$(warm_read "$SQ/$f.fasta")
   umount_squash
   for k in native talaria squash; do
     echo "   $k: cold ${T[${k}_cold_$f]} s, warm ${T[${k}_warm_$f]} s"
