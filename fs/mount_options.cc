@@ -94,8 +94,8 @@ core::Result<MountOptions> ParseMountOptions(int argc, char** argv) {
         m.max_threads = static_cast<unsigned>(threads);
       } else if (o == "clone_fd") {
         m.clone_fd = true;
-      } else if (o == "rw") {
-        return core::InvalidArgument("talariafs mounts are read-only (-o rw is not possible)");
+      } else if (o == "rw" || o == "ro") {
+        // mount(8) passes "rw" unless told "ro"; the mount is read-only either way.
       } else {
         if (o == "allow_other") allow_other = true;
         fuse_opts.push_back(opt);
@@ -140,6 +140,8 @@ core::Result<MountOptions> ParseMountOptions(int argc, char** argv) {
   if (allow_other) fuse_opts.push_back("default_permissions");
   fuse_opts.push_back("fsname=talariafs:" + m.store);
   fuse_opts.push_back("subtype=talariafs");
+  fuse_opts.push_back("nodev");
+  fuse_opts.push_back("nosuid");
   fuse_opts.push_back("ro");  // last, so nothing before it can undo it
   std::string joined;
   for (const auto& o : fuse_opts) joined += (joined.empty() ? "" : ",") + o;

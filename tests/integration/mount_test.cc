@@ -339,5 +339,45 @@ TEST_F(MountTest, NewVersionAppearsWithoutRemounting) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST(MountCommand, WorksFromAnFstabLineAndHasHelp) {
+  auto help = testing::Run({testing::DaemonBinary(), "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* opt : {"-f", "cache_mb", "allow_other", "fusermount3 -u", "fuse.talariafs"}) {
+    EXPECT_NE(help.out.find(opt), std::string::npos) << opt;
+  }
+  auto bad = testing::Run({testing::DaemonBinary(), "only-one-argument"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("STORE and MOUNTPOINT"), std::string::npos) << bad.err;
+
+  testing::TempDir dir;
+  const std::string store = dir / "store", mnt = dir / "mnt";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  testing::WriteFile(dir / "a.fasta", ">a OX=9606\nMKV\n");
+  ASSERT_EQ(RunStore(store, {"ingest", dir / "a.fasta", "--db", "a", "--version", "1"}).exit_code,
+            0);
+  fsys::create_directories(mnt);
+  // mount(8) through mount.fuse3, as a boot would from /etc/fstab (here a
+  // private fstab, -T); "rw" comes from mount(8) itself.
+  testing::WriteFile(dir / "fstab", testing::DaemonBinary() + "#" + store + " " + mnt +
+                                        " fuse allow_other,nofail 0 0\n");
+  auto mounted = testing::Run({"/bin/mount", "-T", dir / "fstab", mnt});
+  ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
+  EXPECT_TRUE(testing::IsMounted(mnt));
+  std::ifstream mounts("/proc/self/mounts");
+  std::string line, options;
+  while (std::getline(mounts, line)) {
+    if (line.find(" " + mnt + " ") != std::string::npos) options = line;
+  }
+  for (const char* opt : {"ro,", "nosuid", "nodev", "allow_other", "default_permissions"}) {
+    EXPECT_NE(options.find(opt), std::string::npos) << opt << " in " << options;
+  }
+  EXPECT_EQ(testing::ReadFileOrDie(mnt + "/by-taxon/9606/a.fasta"), ">a OX=9606\nMKV\n");
+  EXPECT_EQ(testing::Run({"/bin/fusermount3", "-u", mnt}).exit_code, 0);
+  for (int i = 0; i < 100 && testing::IsMounted(mnt); i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(testing::IsMounted(mnt));
+}
+
 }  // namespace
 }  // namespace talaria
