@@ -17,6 +17,7 @@
 // Thread-safe. Many processes may read a store while one writes (writing
 // needs OpenOptions::writable, which takes the store's writer lock).
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -196,8 +197,9 @@ class ObjectStore {
   std::atomic<unsigned> prefetches_{0};
   // Buffers of evicted decoded objects, for the next ones (shared with the
   // deleters of cached values, which may outlive the store).
-  std::shared_ptr<core::BufferPool> decoded_buffers_ =
-      std::make_shared<core::BufferPool>(size_t{64} << 20);
+  // At most a quarter of the cache's size, and 64 MiB.
+  std::shared_ptr<core::BufferPool> decoded_buffers_ = std::make_shared<core::BufferPool>(
+      std::min<size_t>(size_t{64} << 20, config_.cache_bytes / 4));
   std::once_flag workers_once_;
   std::unique_ptr<core::ThreadPool> workers_;  // set once, under workers_once_
 };

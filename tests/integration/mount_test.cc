@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <random>
 #include <regex>
@@ -291,6 +292,11 @@ TEST_F(MountTest, SigtermUnmountsCleanly) {
   EXPECT_FALSE(testing::IsMounted(mnt().path()));
 }
 
+TEST_F(MountTest, SigintUnmountsCleanly) {
+  EXPECT_TRUE(mnt().StopWith(SIGINT));
+  EXPECT_FALSE(testing::IsMounted(mnt().path()));
+}
+
 TEST_F(MountTest, FusermountUnmountEndsTheDaemon) {
   EXPECT_EQ(testing::Run({"/bin/fusermount3", "-u", mnt().path()}).exit_code, 0);
   EXPECT_TRUE(mnt().StopWith(0));  // signal 0: only waits for the exit
@@ -337,6 +343,44 @@ TEST_F(MountTest, NewVersionAppearsWithoutRemounting) {
   EXPECT_EQ(ReadAll(mnt() / "by-taxon/9606/sample.fasta"), ">new OX=9606\nMKV\n");
   r = RunStore(store_, {"db", "rm", "sample", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Peak resident memory of a process, in bytes (VmHWM).
+uint64_t PeakRss(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+TEST(MountMemory, StaysBoundedWhateverIsReadOrListed) {
+  testing::TempDir dir;
+  const std::string store = dir / "store";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  const std::string big = MakeDatabase(160'000, 3);
+  testing::WriteFile(dir / "big.fasta", big);
+  auto r = RunStore(store, {"ingest", dir / "big.fasta", "--db", "big", "--version", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Mount mnt(store, dir / "mnt", {"-o", "cache_mb=16,map_cache_mb=8"});
+  ASSERT_TRUE(mnt.ok()) << mnt.error();
+  // Everything once: the source, every by-taxon file, every object.
+  size_t read = testing::ReadFileOrDie(mnt / "databases/big/1/big.fasta").size();
+  for (const auto& t : fsys::directory_iterator(mnt / "by-taxon")) {
+    read += testing::ReadFileOrDie(t.path() / "big.fasta").size();
+  }
+  for (const auto& o : fsys::directory_iterator(mnt / "by-hash")) {
+    read += fsys::file_size(o.path());
+  }
+  EXPECT_GE(read, 2 * big.size());
+  // 16 MiB of objects, 8 MiB of maps, 4 MiB of decode buffers, plus
+  // threads and their buffers: far below the 320 MB that went through.
+  const uint64_t peak = PeakRss(mnt.pid());
+  EXPECT_GT(peak, 0u);
+  EXPECT_LT(peak, uint64_t{120} << 20) << "daemon peak RSS " << (peak >> 20) << " MiB";
+  std::cout << "daemon peak RSS " << (peak >> 20) << " MiB after reading " << (read >> 20)
+            << " MiB\n";
 }
 
 TEST(MountCommand, WorksFromAnFstabLineAndHasHelp) {
