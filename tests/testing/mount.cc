@@ -1,5 +1,7 @@
 #include "tests/testing/mount.h"
 
+#include "tests/testing/test_util.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -40,17 +42,7 @@ Mount::Mount(const std::string& store, const std::string& mountpoint,
   std::filesystem::create_directories(mountpoint_);
   std::vector<std::string> argv = {DaemonBinary(), store, mountpoint_, "-f"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int log = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(log, 1);
-    ::dup2(log, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
+  pid_ = Spawn(argv, log_, log_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
     if (IsMounted(mountpoint_)) {

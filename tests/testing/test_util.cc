@@ -118,13 +118,16 @@ CommandResult Run(const std::vector<std::string>& argv) {
   return r;
 }
 
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path) {
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path,
+            const std::string& stderr_path) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null = ::open("/dev/null", O_WRONLY);
+    int err = stderr_path == stdout_path
+                  ? out
+                  : ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
-    ::dup2(null, 2);
+    ::dup2(err, 2);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -47,8 +47,9 @@ struct CommandResult {
 CommandResult Run(const std::vector<std::string>& argv);
 
 // Starts argv[0] in the background with stdout to `stdout_path` and
-// stderr to /dev/null (for tests that kill it); returns its pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path = "/dev/null");
+// stderr to `stderr_path` (for tests that kill it); returns its pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path = "/dev/null",
+            const std::string& stderr_path = "/dev/null");
 
 // The talaria-store binary under test.
 std::string StoreBinary();
