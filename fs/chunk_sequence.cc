@@ -59,7 +59,7 @@ Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromLayout(
       return core::Unsupported("chunk " + c.id.Hex() + " is larger than 4 GiB");
     }
     cursors[c.taxon].chunks.push_back(static_cast<uint32_t>(objects.size()));
-    objects.push_back({c.id, c.bytes});
+    objects.push_back({c.id, c.bytes, c.fai});
   }
   auto seq = std::make_shared<ChunkSequence>(store, file.preamble, std::move(objects));
   for (const store::LayoutRun& run : runs) {
@@ -141,6 +141,16 @@ void ChunkSequence::Prefetch(uint64_t offset, uint64_t length) const {
     store_->Prefetch(objects_[last].id);
     objects++;
   }
+}
+
+Status ChunkSequence::ForEachPiece(
+    const std::function<Status(const Object&, uint64_t, uint64_t, uint64_t)>& fn) const {
+  for (size_t i = 0; i < pieces_.size(); i++) {
+    const uint64_t end = i + 1 < pieces_.size() ? pieces_[i + 1].offset : size_;
+    TALARIA_RETURN_IF_ERROR(fn(objects_[pieces_[i].object], pieces_[i].object_offset,
+                               end - pieces_[i].offset, pieces_[i].offset));
+  }
+  return core::OkStatus();
 }
 
 uint64_t ChunkSequence::footprint() const {

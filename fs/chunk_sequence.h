@@ -10,6 +10,7 @@
 // Thread-safe (immutable after Build; the store is thread-safe).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +26,8 @@ class ChunkSequence final : public Content {
  public:
   struct Object {
     core::ObjectId id;
-    uint64_t size = 0;  // as the manifest records it; checked on every read
+    uint64_t size = 0;   // as the manifest records it; checked on every read
+    core::ObjectId fai;  // its FASTA record index, if the manifest has one
   };
 
   // Whole objects, one after another.
@@ -40,6 +42,13 @@ class ChunkSequence final : public Content {
   core::Status Read(uint64_t offset, uint64_t length, std::string* out) const override;
   uint64_t footprint() const override;
   void Prefetch(uint64_t offset, uint64_t length) const override;
+
+  // The pieces in file order: `length` bytes of `object` from
+  // `object_offset`, at `file_offset` in the file. Stops at fn's first error.
+  core::Status ForEachPiece(
+      const std::function<core::Status(const Object& object, uint64_t object_offset,
+                                       uint64_t length, uint64_t file_offset)>& fn) const;
+  store::ObjectStore& store() const { return *store_; }
 
   // Use the factories; public only for std::make_shared.
   ChunkSequence(store::ObjectStore* store, std::string head, std::vector<Object> objects);

@@ -371,7 +371,8 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
         auto it = view->taxon_chunks.find(node.taxon);
         if (it != view->taxon_chunks.end()) {
           for (uint32_t i : it->second) {
-            objects.push_back({view->manifest.chunks[i].id, view->manifest.chunks[i].bytes});
+            const store::ManifestChunk& c = view->manifest.chunks[i];
+            objects.push_back({c.id, c.bytes, c.fai});
           }
         }
       } else {
@@ -382,7 +383,7 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
         }
         std::unordered_set<uint32_t> taxa(subtree.begin(), subtree.end());
         for (const store::ManifestChunk& c : view->manifest.chunks) {
-          if (taxa.count(c.taxon)) objects.push_back({c.id, c.bytes});
+          if (taxa.count(c.taxon)) objects.push_back({c.id, c.bytes, c.fai});
         }
       }
       return ChunkSequence::Concatenate(store_, std::move(objects));
@@ -405,7 +406,9 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
       fasta.kind = node.indexed;
       fasta.key = node.key.substr(2);
       TALARIA_ASSIGN_OR_RETURN(auto content, ContentOf(fasta));
-      TALARIA_ASSIGN_OR_RETURN(std::string fai, BuildFaidx(*content));
+      auto chunks = std::dynamic_pointer_cast<const ChunkSequence>(content);
+      if (!chunks) return core::Unsupported("no .fai for this file");
+      TALARIA_ASSIGN_OR_RETURN(std::string fai, BuildFaidx(*chunks));
       return std::make_shared<InlineContent>(std::move(fai));
     }
     default:

@@ -138,7 +138,10 @@ Result<std::vector<ObjectId>> DatabaseRoots(ObjectStore& store) {
     roots.push_back(v.manifest);
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
     for (const SourceFile& s : m.sources) roots.push_back(s.layout);
-    for (const ManifestChunk& c : m.chunks) roots.push_back(c.id);
+    for (const ManifestChunk& c : m.chunks) {
+      roots.push_back(c.id);
+      if (!c.fai.IsZero()) roots.push_back(c.fai);
+    }
   }
   return roots;
 }

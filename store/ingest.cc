@@ -1,5 +1,7 @@
 #include "store/ingest.h"
 
+#include "store/fasta_index.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -150,6 +152,7 @@ struct ChunkMeta {
   uint64_t records = 0;
   uint64_t residues = 0;
   uint64_t bytes = 0;
+  ObjectId fai;
 };
 
 // The StatefulStorage operations for an ingest, in the index's `state` table.
@@ -326,17 +329,36 @@ class IngestJob {
   // Runs on the batch thread: delta bases, hashing and compression (on the
   // store's workers), durable write, bookkeeping.
   Status StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>& batch) {
+    // Each chunk, then its record index (a delta against the index of the
+    // chunk's own base, when it has one).
     std::vector<PutRequest> requests;
-    requests.reserve(batch.size());
+    std::vector<std::string> indexes;
+    requests.reserve(2 * batch.size());
+    indexes.reserve(batch.size());
     for (const auto& [source, c] : batch) {
       PutOptions o;
       o.kind = ObjectKind::kChunk;
       o.codec = options_.codec;
       TALARIA_ASSIGN_OR_RETURN(o.base, chooser_.Choose(c));
+      PutOptions fo;
+      fo.kind = ObjectKind::kFastaIndex;
+      fo.codec = options_.codec;
+      if (o.base) {
+        if (auto it = previous_fai_.find(*o.base); it != previous_fai_.end()) fo.base = it->second;
+      }
+      indexes.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
       requests.push_back(PutRequest{c.bytes, o});
+      requests.push_back(PutRequest{indexes.back(), fo});
     }
+    std::vector<bool> all_written;
+    TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> all_ids,
+                             store_.PutBatch(requests, &all_written));
+    std::vector<ObjectId> ids;
     std::vector<bool> written;
-    TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, store_.PutBatch(requests, &written));
+    for (size_t i = 0; i < all_ids.size(); i += 2) {
+      ids.push_back(all_ids[i]);
+      written.push_back(all_written[i]);
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       const auto& [source, c] = batch[i];
       if (written[i]) {
@@ -346,9 +368,18 @@ class IngestJob {
         new_chunk_bytes_ += info.entry.record_len;
       }
       metas_.push_back(ChunkMeta{ids[i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
-                                 c.bytes.size()});
+                                 c.bytes.size(), all_ids[2 * i + 1]});
     }
     return state_->Progress(metas_.size());
+  }
+
+  static std::map<ObjectId, ObjectId> PreviousIndexes(const DatabaseManifest* previous) {
+    std::map<ObjectId, ObjectId> out;
+    if (!previous) return out;
+    for (const ManifestChunk& c : previous->chunks) {
+      if (!c.fai.IsZero()) out[c.id] = c.fai;
+    }
+    return out;
   }
 
   // The previous version's object for the source of the same name, if any.
@@ -369,7 +400,7 @@ class IngestJob {
     std::set<TaxonId> taxa;
     for (const ChunkMeta& m : metas_) {
       manifest->chunks.push_back(
-          ManifestChunk{m.id, m.source, m.taxon, m.records, m.residues, m.bytes});
+          ManifestChunk{m.id, m.source, m.taxon, m.records, m.residues, m.bytes, m.fai});
       taxa.insert(m.taxon);
     }
     for (size_t s = 0; s < layouts.size(); ++s) {
@@ -398,6 +429,8 @@ class IngestJob {
   IngestState* state_;
   uint64_t taxmap_hits_ = 0;
   BaseChooser chooser_;
+  // The previous version's record index of each of its chunks.
+  std::map<ObjectId, ObjectId> previous_fai_ = PreviousIndexes(previous_);
   // Chunk buffers, stored then reused: two batches of chunks, each buffer
   // having up to twice the room its chunk needed.
   core::BufferPool buffers_{4 * options_.batch_bytes};

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/core/coding.h"
+
 namespace talaria::store {
 
 using core::Result;
@@ -18,19 +20,20 @@ std::string EncodeManifest(const DatabaseManifest& m) {
   for (const SourceFile& s : m.sources) sources.push_back(SourceFileJson(s));
   json chunks = json::array();
   for (const ManifestChunk& c : m.chunks) {
-    chunks.push_back(json::array({c.id.Hex(), c.source, c.taxon, c.records, c.residues, c.bytes}));
+    chunks.push_back(json::array({c.id.Hex(), c.source, c.taxon, c.records, c.residues, c.bytes,
+                                  c.fai.IsZero() ? std::string() : c.fai.Hex()}));
   }
-  json j = {
-      {"format", kManifestFormat},
-      {"database", m.database},
-      {"version", m.version},
-      {"chunking",
-       {{"min_bytes", m.chunking.min_chunk_bytes},
-        {"max_bytes", m.chunking.max_chunk_bytes},
-        {"target_bytes", m.chunking.target_chunk_bytes}}},
-      {"sources", sources},
-      {"chunk_fields", json::array({"id", "source", "taxon", "records", "residues", "bytes"})},
-      {"chunks", chunks}};
+  json j = {{"format", kManifestFormat},
+            {"database", m.database},
+            {"version", m.version},
+            {"chunking",
+             {{"min_bytes", m.chunking.min_chunk_bytes},
+              {"max_bytes", m.chunking.max_chunk_bytes},
+              {"target_bytes", m.chunking.target_chunk_bytes}}},
+            {"sources", sources},
+            {"chunk_fields",
+             json::array({"id", "source", "taxon", "records", "residues", "bytes", "fai"})},
+            {"chunks", chunks}};
   return j.dump();  // std::map-backed objects: keys sorted, output canonical
 }
 
@@ -68,6 +71,9 @@ Result<DatabaseManifest> DecodeManifest(std::string_view text) {
       mc.records = c.at(3).get<uint64_t>();
       mc.residues = c.at(4).get<uint64_t>();
       mc.bytes = c.at(5).get<uint64_t>();
+      if (c.size() > 6 && !c.at(6).get<std::string>().empty()) {
+        TALARIA_ASSIGN_OR_RETURN(mc.fai, core::ObjectId::Parse(c.at(6).get<std::string>()));
+      }
       if (mc.source >= m.sources.size())
         return core::Corruption("manifest chunk names source " + std::to_string(mc.source));
       m.chunks.push_back(mc);
@@ -78,28 +84,8 @@ Result<DatabaseManifest> DecodeManifest(std::string_view text) {
   }
 }
 
-namespace {
-
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    uint8_t b = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
-
-}  // namespace
+using core::GetVarint;
+using core::PutVarint;
 
 std::string EncodeLayout(const std::vector<LayoutRun>& runs) {
   std::string out = "TLAY2";

@@ -30,6 +30,9 @@ struct ManifestChunk {
   uint64_t records = 0;
   uint64_t residues = 0;
   uint64_t bytes = 0;
+  // The chunk's FASTA record index (kind fasta_index); zero in manifests
+  // written before there were such indexes.
+  core::ObjectId fai;
 };
 
 // A contiguous piece of a source file: the next `length` bytes of taxon

@@ -12,6 +12,8 @@ std::string_view ObjectKindName(ObjectKind kind) {
       return "delta_chunk";
     case ObjectKind::kManifest:
       return "manifest";
+    case ObjectKind::kFastaIndex:
+      return "fasta_index";
   }
   return "unknown";
 }

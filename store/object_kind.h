@@ -13,9 +13,10 @@ enum class ObjectKind : uint8_t {
   kChunk = 1,       // FASTA text of complete records
   kDeltaChunk = 2,  // sequence deltas of child records against a reference chunk
   kManifest = 3,    // a database version or reduction profile
+  kFastaIndex = 4,  // the .fai facts of a chunk's records (store/fasta_index.h)
 };
 
-inline constexpr uint8_t kMaxObjectKind = 3;
+inline constexpr uint8_t kMaxObjectKind = 4;
 
 std::string_view ObjectKindName(ObjectKind kind);
 std::optional<ObjectKind> ParseObjectKind(std::string_view name);

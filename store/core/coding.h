@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace talaria::core {
 
@@ -53,6 +54,27 @@ inline uint64_t DecodeBigEndian64(const char* src) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(src[i]);
   return v;
+}
+
+// LEB128 varints.
+inline void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// Reads one varint off the front of `*in`; false if it is cut short.
+inline bool GetVarint(std::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    uint8_t b = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
 }
 
 }  // namespace talaria::core

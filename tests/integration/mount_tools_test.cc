@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -169,6 +170,7 @@ TEST_F(MountToolsTest, DamagedPackGivesEioForItsRangeAndEverythingElseStillReads
   const std::string id = victim["id"];
   std::string chunk, source, before;
   std::vector<std::pair<std::string, std::string>> taxon_files;
+  std::map<std::string, std::string> fai_before;
   {
     Mount mnt(store_, dir_ / "mnt");
     ASSERT_TRUE(mnt.ok()) << mnt.error();
@@ -177,6 +179,7 @@ TEST_F(MountToolsTest, DamagedPackGivesEioForItsRangeAndEverythingElseStillReads
     for (int t = 9601; t <= 9604; t++) {
       std::string rel = "by-taxon/" + std::to_string(t) + "/prot.fasta";
       taxon_files.emplace_back(rel, testing::ReadFileOrDie(mnt / rel));
+      fai_before[rel] = testing::ReadFileOrDie(mnt / (rel + ".fai"));
     }
   }
   // Damage one byte inside the chunk's frame.
@@ -206,6 +209,9 @@ TEST_F(MountToolsTest, DamagedPackGivesEioForItsRangeAndEverythingElseStillReads
       continue;
     }
     damaged_files++;
+    // The .fai comes from the chunks' record indexes, not their bytes: it
+    // is still served, and right.
+    EXPECT_EQ(testing::ReadFileOrDie(mnt / (rel + ".fai")), fai_before[rel]) << rel;
     // The chunk's pages fail; pages well away from it read right.
     EXPECT_EQ(ReadRange(mnt / rel, at + chunk.size() / 2, 100, &got), EIO) << rel;
     for (uint64_t off = 0; off < bytes.size(); off += 4096) {
