@@ -190,17 +190,16 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
     case NodeKind::kTaxonRoot: {
       auto taxid = ParseTaxid(name);
       if (!taxid) return NoEntry(name);
+      // A taxon of the taxonomy, or one with chunks in a registered version
+      // (from the index: no manifest needs loading to answer).
       bool exists = false;
       {
         TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
         TALARIA_ASSIGN_OR_RETURN(auto node, store_->index().taxonomy().Get(txn, *taxid));
         exists = node.has_value();
-      }
-      if (!exists) {
-        TALARIA_ASSIGN_OR_RETURN(auto versions, CurrentVersions());
-        for (const auto& v : versions) {
-          TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-          if (view->taxon_chunks.count(*taxid)) exists = true;
+        if (!exists) {
+          TALARIA_ASSIGN_OR_RETURN(auto chunks, store_->index().chunks().FindByTaxon(txn, *taxid));
+          exists = !chunks.empty();
         }
       }
       if (!exists) return NoEntry(name);
