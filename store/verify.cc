@@ -7,9 +7,11 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "store/core/mutex.h"
 #include "store/core/parallel.h"
+#include "store/database_catalog.h"
 #include "store/frame.h"
 
 namespace talaria::store {
@@ -31,6 +33,8 @@ std::string_view VerifyErrorKindName(VerifyErrorKind kind) {
       return "invalid_format";
     case VerifyErrorKind::kSizeMismatch:
       return "size_mismatch";
+    case VerifyErrorKind::kMissingReference:
+      return "missing_reference";
   }
   return "unknown";
 }
@@ -88,6 +92,52 @@ std::optional<VerificationError> CheckObject(ObjectStore& store, const ObjectInf
   return std::nullopt;
 }
 
+// Whether `id` falls in the sampled fraction: its first 8 bytes read as a
+// fraction of 2^64.
+bool Sampled(const ObjectId& id, double fraction) {
+  if (fraction >= 1.0) return true;
+  uint64_t prefix = 0;
+  for (int i = 0; i < 8; i++) prefix = (prefix << 8) | id.data()[i];
+  return static_cast<double>(prefix) < fraction * 18446744073709551616.0;
+}
+
+// Every reference a registered database version or a delta makes, checked
+// against the index.
+core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& objects,
+                             VerifyReport* report) {
+  std::set<ObjectId> present, reported;
+  for (const ObjectInfo& o : objects) present.insert(o.id);
+  // A missing object is reported once, with the first reference found.
+  auto need = [&](const ObjectId& id, const std::string& who) {
+    report->references_checked++;
+    if (present.count(id) || !reported.insert(id).second) return;
+    report->errors.push_back(
+        VerificationError{id, VerifyErrorKind::kMissingReference, 0, 0, "needed by " + who});
+  };
+  for (const ObjectInfo& o : objects) {
+    if (!o.entry.base.IsZero()) need(o.entry.base, "object " + o.id.Hex() + " as its delta base");
+  }
+  std::vector<index::DatabaseVersion> versions;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(versions, store.index().databases().List(txn));
+  }
+  for (const auto& v : versions) {
+    const std::string who = "database " + v.name + "/" + v.version;
+    need(v.manifest, who + " as its manifest");
+    if (!present.count(v.manifest)) continue;
+    auto manifest = LoadManifest(store, v.manifest);
+    if (!manifest) continue;  // a damaged manifest is reported as the object it is
+    for (const SourceFile& f : manifest->sources)
+      need(f.layout, who + " as the layout of " + f.name);
+    for (const ManifestChunk& c : manifest->chunks) {
+      need(c.id, who + " as a chunk of taxon " + std::to_string(c.taxon));
+      if (!c.fai.IsZero()) need(c.fai, who + " as the record index of chunk " + c.id.Hex());
+    }
+  }
+  return core::OkStatus();
+}
+
 }  // namespace
 
 Result<VerifyReport> VerifyStore(ObjectStore& store, const VerifyOptions& options) {
@@ -113,7 +163,13 @@ Result<VerifyReport> VerifyStore(ObjectStore& store, const VerifyOptions& option
           return core::OkStatus();
         }));
   }
-  TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, store.List());
+  TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store.List());
+  report.objects_total = all.size();
+  TALARIA_RETURN_IF_ERROR(CheckReferences(store, all, &report));
+  std::vector<ObjectInfo> objects;
+  for (ObjectInfo& o : all) {
+    if (Sampled(o.id, options.sample)) objects.push_back(std::move(o));
+  }
 
   core::Mutex mu;
   std::atomic<uint64_t> done{0}, bytes{0};

@@ -1,0 +1,88 @@
+#include "store/verify.h"
+
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "store/database_catalog.h"
+#include "store/ingest.h"
+#include "tests/testing/store_fixture.h"
+
+namespace talaria::store {
+namespace {
+
+class VerifyTest : public testing::StoreTest {
+ protected:
+  // A database version of `n` records over 5 taxa, in small chunks.
+  DatabaseManifest IngestDatabase(int n) {
+    static const char kAlphabet[] = "ACDEFGHIKLMNPQRSTVWY";
+    std::mt19937_64 rng(n);
+    std::string fasta;
+    for (int i = 0; i < n; i++) {
+      fasta += ">r" + std::to_string(i) + " OX=" + std::to_string(100 + i % 5) + "\n";
+      for (int k = 0; k < 120; k++) fasta += kAlphabet[rng() % 20];
+      fasta += "\n";
+    }
+    testing::WriteFile(dir_ / "db.fasta", fasta);
+    IngestOptions o;
+    o.database = "db";
+    o.version = "1";
+    o.files = {dir_ / "db.fasta"};
+    o.chunking.min_chunk_bytes = 1024;
+    o.chunking.max_chunk_bytes = 4096;
+    o.chunking.target_chunk_bytes = 2048;
+    auto r = store::IngestDatabase(*store_, o);
+    EXPECT_TRUE(r) << r.error().ToString();
+    auto v = ResolveDatabase(*store_, "db");
+    auto m = LoadManifest(*store_, v->manifest);
+    EXPECT_TRUE(m);
+    return *m;
+  }
+};
+
+TEST_F(VerifyTest, ChecksEveryReferenceOfEveryVersion) {
+  DatabaseManifest m = IngestDatabase(400);
+  auto report = VerifyStore(*store_, VerifyOptions{2, {}});
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok());
+  // manifest + layout + a chunk and a record index per chunk (+ delta bases: none)
+  EXPECT_EQ(report->references_checked, 2 + 2 * m.chunks.size());
+  EXPECT_EQ(report->objects_checked, report->objects_total);
+}
+
+TEST_F(VerifyTest, AnObjectMissingFromTheIndexIsReportedWithWhoNeedsIt) {
+  DatabaseManifest m = IngestDatabase(400);
+  const ManifestChunk lost = m.chunks[m.chunks.size() / 2];
+  ASSERT_TRUE(store_->index().Update(
+      [&](index::WriteTxn& txn) { return store_->index().objects().Delete(txn, lost.fai); }));
+  auto report = VerifyStore(*store_, VerifyOptions{2, {}});
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->ok());
+  ASSERT_EQ(report->errors.size(), 1u);
+  EXPECT_EQ(report->errors[0].id, lost.fai);
+  EXPECT_EQ(report->errors[0].kind, VerifyErrorKind::kMissingReference);
+  EXPECT_NE(report->errors[0].detail.find("db/1"), std::string::npos) << report->errors[0].detail;
+  EXPECT_NE(report->errors[0].detail.find(lost.id.Hex()), std::string::npos);
+}
+
+TEST_F(VerifyTest, SampleReReadsTheSameFractionEveryTime) {
+  IngestDatabase(6000);
+  VerifyOptions o{2, {}};
+  o.sample = 0.25;
+  auto a = VerifyStore(*store_, o);
+  auto b = VerifyStore(*store_, o);
+  ASSERT_TRUE(a && b);
+  EXPECT_TRUE(a->ok());
+  EXPECT_EQ(a->objects_checked, b->objects_checked);
+  EXPECT_EQ(a->raw_bytes_checked, b->raw_bytes_checked);
+  const double fraction = static_cast<double>(a->objects_checked) / a->objects_total;
+  EXPECT_GT(a->objects_total, 200u);
+  EXPECT_GT(fraction, 0.15);
+  EXPECT_LT(fraction, 0.35);
+  o.sample = 1.0;
+  EXPECT_EQ(VerifyStore(*store_, o)->objects_checked, a->objects_total);
+}
+
+}  // namespace
+}  // namespace talaria::store
