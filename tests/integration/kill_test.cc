@@ -13,6 +13,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "store/object_store.h"
 #include "tests/testing/test_util.h"
@@ -99,6 +100,75 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
       "[ info ] %d of %d writers killed mid-write (a full run takes %.0f ms); "
       "%zu acknowledged objects all intact\n",
       killed_mid_write, kRounds - 1, full_run_ms, acknowledged.size());
+}
+
+// A release of `n` records over 5 taxa; `release` edits every 5th record.
+std::string Release(int n, int release) {
+  std::mt19937_64 rng(7);
+  static const char kAlphabet[] = "ACDEFGHIKLMNPQRSTVWY";
+  std::string out;
+  for (int i = 0; i < n; i++) {
+    out += ">r" + std::to_string(i) + " OX=" + std::to_string(70 + i % 5) + "\n";
+    std::string seq;
+    for (int k = 0; k < 150 + i % 61; k++) seq += kAlphabet[rng() % 20];
+    if (i % 5 == 0) seq[release] = 'W';
+    out += seq + "\n";
+  }
+  return out;
+}
+
+TEST(KillTest, SigkillDuringGcLeavesAStoreThatVerifiesAndAGcThatFinishes) {
+  testing::TempDir dir;
+  const std::string base = dir / "base";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", base}).exit_code, 0);
+  testing::WriteFile(base + "/storage.toml", "[storage]\nmax_pack_size_mb = 1\n");
+  std::map<std::string, std::string> releases;
+  for (int v = 1; v <= 3; v++) {
+    releases[std::to_string(v)] = Release(30000, v);
+    testing::WriteFile(dir / "db.fasta", releases[std::to_string(v)]);
+    auto r =
+        RunStore(base, {"ingest", dir / "db.fasta", "--db", "db", "--version", std::to_string(v),
+                        "--no-delta", "--min-chunk-kb", "16", "--max-chunk-kb", "64"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_EQ(RunStore(base, {"db", "rm", "db", "1"}).exit_code, 0);
+  // How long an uninterrupted gc takes, to spread the kills over it.
+  const std::string probe = dir / "probe";
+  ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, probe}).exit_code, 0);
+  auto start = std::chrono::steady_clock::now();
+  auto whole = RunStore(probe, {"gc"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto gc_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+  std::mt19937_64 rng(99);
+  for (int round = 0; round < 6; round++) {
+    const std::string store = dir / ("s" + std::to_string(round));
+    ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, store}).exit_code, 0);
+    pid_t pid = testing::Spawn({testing::StoreBinary(), "--store", store, "gc"});
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (gc_us + 1)));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    auto verify = RunStore(store, {"verify"});
+    EXPECT_EQ(verify.exit_code, 0) << "round " << round << ": " << verify.out << verify.err;
+    for (const char* v : {"2", "3"}) {
+      auto out = RunStore(store, {"db", "export", std::string("db/") + v});
+      EXPECT_EQ(out.exit_code, 0) << out.err;
+      EXPECT_TRUE(out.out == releases[v]) << "round " << round << ": db/" << v << " differs";
+    }
+    // Running it again finishes the job.
+    auto again = RunStore(store, {"gc", "--json"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
+    // ... to the same objects an uninterrupted gc kept.
+    auto stats = RunStore(store, {"stats", "--json"});
+    auto reference = RunStore(probe, {"stats", "--json"});
+    ASSERT_EQ(stats.exit_code, 0);
+    ASSERT_EQ(reference.exit_code, 0);
+    EXPECT_EQ(nlohmann::json::parse(stats.out)["objects"],
+              nlohmann::json::parse(reference.out)["objects"])
+        << "round " << round;
+  }
 }
 
 }  // namespace
