@@ -1,7 +1,9 @@
-// talaria-store verify [--sample FRACTION] [--json]
+// talaria-store verify [--sample FRACTION] [--repair] [--json]
 
 #include <iostream>
+#include <set>
 
+#include "store/index_rebuild.h"
 #include "store/verify.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
@@ -10,19 +12,47 @@ namespace talaria::tools {
 
 namespace {
 
-int RunVerify(const CliContext& ctx, bool json, double sample) {
-  auto store = ctx.OpenStore(false);
-  if (!store) return Fail(store.error());
+core::Result<store::VerifyReport> Verify(const CliContext& ctx, double sample) {
+  TALARIA_ASSIGN_OR_RETURN(auto store, ctx.OpenStore(false));
   store::VerifyOptions options;
-  options.threads = (*store)->config().effective_threads();
+  options.threads = store->config().effective_threads();
   options.sample = sample;
   Progress progress("verify");
   options.progress = [&](uint64_t done, uint64_t total, uint64_t bytes) {
     progress.Update(done, total, bytes);
   };
-  auto report = store::VerifyStore(**store, options);
+  auto report = store::VerifyStore(*store, options);
   progress.Finish();
+  return report;
+}
+
+std::string Problem(const store::VerificationError& e) {
+  return e.id.Hex() + " " + std::string(store::VerifyErrorKindName(e.kind)) + " pack " +
+         std::to_string(e.pack) + " offset " + std::to_string(e.offset) + ": " + e.detail;
+}
+
+int RunVerify(const CliContext& ctx, bool json, double sample, bool repair) {
+  auto report = Verify(ctx, sample);
   if (!report) return Fail(report.error());
+  // --repair: rebuild the index from the packs (objects whose index entries
+  // were lost or wrong come back; damaged copies lose to intact ones), then
+  // verify again and report what the rebuild could not mend.
+  std::vector<std::string> repaired;
+  if (repair && !report->ok()) {
+    std::vector<std::string> before;
+    for (const auto& e : report->errors) before.push_back(Problem(e));
+    auto rebuilt = store::RebuildIndex(ctx.StoreDir());
+    if (!rebuilt) return Fail(rebuilt.error());
+    report = Verify(ctx, sample);
+    if (!report) return Fail(report.error());
+    std::set<core::ObjectId> still;
+    for (const auto& e : report->errors) still.insert(e.id);
+    for (size_t i = 0; i < before.size(); i++) {
+      const std::string id = before[i].substr(0, core::ObjectId::kHexSize);
+      auto parsed = core::ObjectId::Parse(id);
+      if (parsed && !still.count(*parsed)) repaired.push_back(before[i]);
+    }
+  }
   if (json) {
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& e : report->errors) {
@@ -33,6 +63,7 @@ int RunVerify(const CliContext& ctx, bool json, double sample) {
                         {"detail", e.detail}});
     }
     PrintJson({{"ok", report->ok()},
+               {"repaired", repaired},
                {"sample", sample},
                {"objects_total", report->objects_total},
                {"objects_checked", report->objects_checked},
@@ -41,10 +72,10 @@ int RunVerify(const CliContext& ctx, bool json, double sample) {
                {"errors", errors},
                {"store_problems", report->pack_problems}});
   } else {
+    for (const auto& r : repaired) std::cout << "repaired: " << r << '\n';
     for (const auto& p : report->pack_problems) std::cout << "problem: " << p << '\n';
     for (const auto& e : report->errors) {
-      std::cout << e.id.Hex() << ' ' << store::VerifyErrorKindName(e.kind) << " pack " << e.pack
-                << " offset " << e.offset << ": " << e.detail << '\n';
+      std::cout << (repair ? "not repaired: " : "") << Problem(e) << '\n';
     }
     std::cout << "verified " << report->objects_checked;
     if (report->objects_checked != report->objects_total) {
@@ -75,14 +106,20 @@ void AddVerifyCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       "TALARIA_STORAGE_THREADS.");
   auto json = std::make_shared<bool>(false);
   auto sample = std::make_shared<double>(1.0);
+  auto repair = std::make_shared<bool>(false);
+  cmd->add_flag("--repair", *repair,
+                "When something is wrong, rebuild the index from the pack files (lost or\n"
+                "wrong index entries come back; an intact copy of an object wins over a\n"
+                "damaged one), verify again, and list what was repaired and, object by\n"
+                "object, what could not be. Takes the writer lock; restart mounts after.");
   cmd->add_flag("--json", *json, "Print a JSON report instead of text");
   cmd->add_option("--sample", *sample,
                   "Re-read only this fraction of the objects (0 to 1), chosen by id: the\n"
                   "same objects for the same fraction; references are always all checked")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  cmd->callback([&ctx, run, json, sample] {
-    *run = [&ctx, json, sample] { return RunVerify(ctx, *json, *sample); };
+  cmd->callback([&ctx, run, json, sample, repair] {
+    *run = [&ctx, json, sample, repair] { return RunVerify(ctx, *json, *sample, *repair); };
   });
 }
 

@@ -1,9 +1,13 @@
 // talaria-store as a user meets it: commands, output, exit codes.
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "store/core/object_id.h"
+#include "store/object_store.h"
+#include "store/store_paths.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria {
@@ -138,6 +142,52 @@ TEST_F(CliTest, GcKeepsWhatTheKeepFileNamesAndDryRunChangesNothing) {
   auto bad = RunStore(store_, {"gc", "--keep-file", dir_ / "bad.txt"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("bad.txt:2"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliTest, VerifyRepairRestoresLostIndexEntriesAndListsWhatItCannotMend) {
+  std::string lost, damaged;
+  for (int i = 0; i < 2; i++) {
+    std::string id = Put("f" + std::to_string(i), testing::FastaLikeText(20000, i));
+    (i == 0 ? lost : damaged) = id;
+  }
+  auto ls = nlohmann::json::parse(RunStore(store_, {"ls", "--json"}).out);
+  nlohmann::json victim;
+  for (const auto& o : ls) {
+    if (o["id"] == damaged) victim = o;
+  }
+  // Lose one object's index entry (its record stays in the pack) ...
+  {
+    store::OpenOptions o;
+    o.writable = true;
+    auto config = store::ObjectStore::LoadConfig(store_);
+    ASSERT_TRUE(config);
+    auto store = store::ObjectStore::Open(store_, *config, o);
+    ASSERT_TRUE(store);
+    auto id = core::ObjectId::Parse(lost);
+    ASSERT_TRUE((*store)->index().Update(
+        [&](index::WriteTxn& txn) { return (*store)->index().objects().Delete(txn, *id); }));
+  }
+  // ... and damage the other's bytes in its pack.
+  {
+    std::fstream pack(store::StorePaths(store_).pack_file(victim["pack"].get<uint64_t>()),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    const auto at = static_cast<std::streamoff>(victim["offset"].get<uint64_t>() + 200);
+    pack.seekp(at);
+    pack.write("XXXX", 4);
+  }
+  EXPECT_EQ(RunStore(store_, {"has", lost}).exit_code, 1);
+  auto before = RunStore(store_, {"verify"});
+  EXPECT_EQ(before.exit_code, 1);
+  EXPECT_NE(before.out.find(damaged), std::string::npos) << before.out;
+
+  auto repair = RunStore(store_, {"verify", "--repair"});
+  EXPECT_EQ(repair.exit_code, 1) << "the damaged object cannot be mended";
+  EXPECT_NE(repair.out.find("not repaired: " + damaged), std::string::npos) << repair.out;
+  EXPECT_EQ(RunStore(store_, {"has", lost}).exit_code, 0) << "the rebuilt index finds it again";
+  EXPECT_EQ(RunStore(store_, {"get", lost}).out, testing::FastaLikeText(20000, 0));
+  auto after = nlohmann::json::parse(RunStore(store_, {"verify", "--json"}).out);
+  ASSERT_EQ(after["errors"].size(), 1u);
+  EXPECT_EQ(after["errors"][0]["id"], damaged);
 }
 
 }  // namespace
