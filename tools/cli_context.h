@@ -58,6 +58,7 @@ void AddHasCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddLsCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddStatsCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddVerifyCommand(CLI::App& app, CliContext& ctx, Runner* run);
+void AddAnalyzeCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddGcCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIndexCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Runner* run);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   AddLsCommand(app, ctx, &run);
   AddStatsCommand(app, ctx, &run);
   AddVerifyCommand(app, ctx, &run);
+  AddAnalyzeCommand(app, ctx, &run);
   AddGcCommand(app, ctx, &run);
   AddIndexCommand(app, ctx, &run);
   AddIngestCommand(app, ctx, &run);

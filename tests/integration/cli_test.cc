@@ -1,6 +1,8 @@
 // talaria-store as a user meets it: commands, output, exit codes.
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -188,6 +190,57 @@ TEST_F(CliTest, VerifyRepairRestoresLostIndexEntriesAndListsWhatItCannotMend) {
   auto after = nlohmann::json::parse(RunStore(store_, {"verify", "--json"}).out);
   ASSERT_EQ(after["errors"].size(), 1u);
   EXPECT_EQ(after["errors"][0]["id"], damaged);
+}
+
+// Every file of a store, by path, but its lock files: runtime state, not
+// content (writer.lock is empty; LMDB's lock.mdb records who reads the index).
+std::map<std::string, std::string> TreeFiles(const std::string& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    const std::string name = e.path().filename();
+    if (e.is_regular_file() && name != "writer.lock" && name != "lock.mdb") {
+      files[e.path()] = testing::ReadFileOrDie(e.path());
+    }
+  }
+  return files;
+}
+
+TEST_F(CliTest, AnalyzeFindsDeltaAndGarbageOpportunitiesAndChangesNothing) {
+  std::string v1, v2;
+  for (int i = 0; i < 4000; i++) {
+    std::string seq = testing::FastaLikeText(400, i % 997);
+    std::string residues;
+    for (char c : seq) {
+      if (c >= 'A' && c <= 'Z') residues += c;
+    }
+    std::string rec = ">q" + std::to_string(i) + " OX=" + std::to_string(30 + i % 4) + "\n";
+    v1 += rec + residues + "\n";
+    v2 += rec + (i % 9 == 0 ? "M" : "") + residues + "\n";
+  }
+  for (const auto& [v, text] : {std::pair{"1", v1}, std::pair{"2", v2}}) {
+    testing::WriteFile(dir_ / "db.fasta", text);
+    auto r = RunStore(store_, {"ingest", dir_ / "db.fasta", "--db", "db", "--version", v,
+                               "--no-delta", "--min-chunk-kb", "16", "--max-chunk-kb", "64"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  auto files = TreeFiles(store_);
+  auto analyzed = RunStore(store_, {"analyze", "--json"});
+  ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  EXPECT_TRUE(TreeFiles(store_) == files) << "analyze changed the store";
+  auto a = nlohmann::json::parse(analyzed.out);
+  EXPECT_GT(a["delta_encoding"]["candidates"].get<uint64_t>(), 10u);
+  EXPECT_GT(a["delta_encoding"]["saving_bytes"].get<uint64_t>(), 0u);
+  // Unreferenced: what gc would remove (here a superseded catalogue snapshot).
+  auto dry = nlohmann::json::parse(RunStore(store_, {"gc", "--dry-run", "--json"}).out);
+  EXPECT_EQ(a["unreferenced"]["objects"], dry["objects_removed"]);
+  EXPECT_LE(a["unreferenced"]["objects"].get<uint64_t>(), 1u);
+  // Once version 1 is gone, its objects are garbage, as gc then finds.
+  ASSERT_EQ(RunStore(store_, {"db", "rm", "db", "1"}).exit_code, 0);
+  auto after = nlohmann::json::parse(RunStore(store_, {"analyze", "--json"}).out);
+  auto gc = nlohmann::json::parse(RunStore(store_, {"gc", "--json"}).out);
+  EXPECT_GT(after["unreferenced"]["objects"].get<uint64_t>(), 10u);
+  EXPECT_EQ(after["unreferenced"]["objects"], gc["objects_removed"]);
+  EXPECT_EQ(after["unreferenced"]["bytes"], gc["bytes_removed"]);
 }
 
 }  // namespace
