@@ -36,17 +36,10 @@ nlohmann::json ToJson(const store::StoreStats& s) {
 nlohmann::json TaxonomyJson(const store::TaxonomyStats& t, size_t top) {
   nlohmann::json taxa = nlohmann::json::array();
   for (size_t i = 0; i < t.taxa.size() && i < top; i++) {
-    const store::TaxonCount& c = t.taxa[i];
-    taxa.push_back({{"taxon", c.taxon},
-                    {"name", c.name},
-                    {"rank", c.rank},
-                    {"sequences", c.records},
-                    {"residues", c.residues},
-                    {"chunks", c.chunks},
-                    {"bytes", c.bytes}});
+    taxa.push_back(TaxonCountJson(t.taxa[i]));
   }
   return {{"taxa", t.taxa.size()},
-          {"sequences", t.records},
+          {"records", t.records},
           {"residues", t.residues},
           {"taxonomy_nodes", t.tree_nodes},
           {"top", taxa}};

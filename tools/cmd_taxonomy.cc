@@ -32,14 +32,7 @@ int RunStats(const CliContext& ctx, const std::string& db, size_t top, bool json
   if (json) {
     nlohmann::json taxa = nlohmann::json::array();
     for (size_t i = 0; i < shown; ++i) {
-      const auto& t = s->taxa[i];
-      taxa.push_back({{"taxon", t.taxon},
-                      {"name", t.name},
-                      {"rank", t.rank},
-                      {"records", t.records},
-                      {"residues", t.residues},
-                      {"chunks", t.chunks},
-                      {"bytes", t.bytes}});
+      taxa.push_back(TaxonCountJson(s->taxa[i]));
     }
     PrintJson({{"versions", s->versions},
                {"taxa_count", s->taxa.size()},

@@ -57,4 +57,9 @@ void Progress::Finish() {
   drawn_ = false;
 }
 
+nlohmann::json TaxonCountJson(const store::TaxonCount& c) {
+  return {{"taxon", c.taxon},       {"name", c.name},     {"rank", c.rank},  {"records", c.records},
+          {"residues", c.residues}, {"chunks", c.chunks}, {"bytes", c.bytes}};
+}
+
 }  // namespace talaria::tools

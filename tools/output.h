@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/taxonomy_stats.h"
+
 namespace talaria::tools {
 
 // "1.5 MiB", "312 B".
@@ -30,5 +32,8 @@ class Progress {
   bool drawn_ = false;
   double start_s_;
 };
+
+// The JSON object of one taxon's counts (taxonomy stats, stats).
+nlohmann::json TaxonCountJson(const store::TaxonCount& c);
 
 }  // namespace talaria::tools

@@ -1,6 +1,11 @@
 # Sourced by the benchmark scripts: how busy the machine is, and how much
 # CPU processes other than the benchmark used while it ran, so a disturbed
-# run can be told apart from a slow one. Needs $TMP (a scratch directory).
+# run can be told apart from a slow one; and the timing helpers they share.
+# Needs $TMP (a scratch directory).
+
+ns() { date +%s%N; }                                                          # now, ns
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }  # secs T0 T1
+mbps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / 1e6 / s : 0) }'; }  # mbps BYTES SECS
 
 # "total idle" jiffies of the whole machine, from /proc/stat.
 cpu_jiffies() { awk '$1 == "cpu" { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat; }

@@ -30,9 +30,6 @@ TMP=$(mktemp -d "$SCRATCH/maintenance_bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=tests/bench/cpu_accounting.sh
 . "$(dirname "$0")/cpu_accounting.sh"
-ns() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
-mbps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / 1e6 / s : 0) }'; }
 jget() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 echo "== machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"

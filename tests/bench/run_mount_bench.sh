@@ -50,9 +50,6 @@ trap cleanup EXIT
 
 # shellcheck source=tests/bench/cpu_accounting.sh
 . "$(dirname "$0")/cpu_accounting.sh"
-ns() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
-mbps() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / 1e6 / s : 0) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
