@@ -1,8 +1,10 @@
 #include "store/gc.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +14,7 @@
 #include "store/core/checksum.h"
 #include "store/core/file_io.h"
 #include "store/frame.h"
+#include "store/pack_format.h"
 
 namespace talaria::store {
 
@@ -83,6 +86,15 @@ Status RemovePackFile(ObjectStore& store, uint64_t pack, GcResult* result) {
   return core::FsyncDir(store.paths().pack_dir(pack));
 }
 
+// Whether the store's file system has room to copy `bytes` of live records
+// (with a margin for a pack header and the index).
+bool RoomFor(ObjectStore& store, uint64_t bytes) {
+  struct statvfs sv {};
+  if (::statvfs(store.paths().root().c_str(), &sv) != 0) return false;
+  const uint64_t free_bytes = static_cast<uint64_t>(sv.f_bavail) * sv.f_frsize;
+  return free_bytes >= bytes + (uint64_t{1} << 20);
+}
+
 // Pack files on disk that the index does not know and that are older than
 // the writer's current pack: leftovers of an interrupted repack.
 std::vector<uint64_t> OrphanPacks(ObjectStore& store, const std::map<uint64_t, PackUsage>& known,
@@ -129,22 +141,44 @@ Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>&
   result.objects_removed = dead.size();
   TALARIA_ASSIGN_OR_RETURN(uint64_t current, store.CurrentPack());
 
+  // The writer's current pack counts too: gc holds the writer lock, so it
+  // seals that pack (the writer moves on to a fresh one) and repacks it like
+  // any other — else a store whose data fits in one pack never gets back
+  // what a removed version alone held.
+  bool seal_current = false;
   std::vector<uint64_t> to_repack;
   for (const auto& [pack, u] : packs) {
-    if (pack == current || u.committed == 0) continue;
+    if (u.committed == 0) continue;
     double live_fraction = static_cast<double>(u.live_bytes) / static_cast<double>(u.committed);
-    if (live_fraction < options.repack_threshold) to_repack.push_back(pack);
+    if (live_fraction < options.repack_threshold) {
+      if (pack == current && !RoomFor(store, u.live_bytes)) {
+        // Repacking copies the live records first: on a (nearly) full disk
+        // the current pack waits for the next gc.
+        spdlog::warn("gc: not repacking the current pack {}: too little free space", pack);
+        continue;
+      }
+      to_repack.push_back(pack);
+      seal_current |= pack == current;
+    }
   }
   std::vector<uint64_t> orphans = OrphanPacks(store, packs, current);
+  // Sealing starts a pack: its header is written anew.
+  const uint64_t seal_cost = seal_current ? kPackHeaderSize : 0;
   if (options.dry_run) {
     result.packs_repacked = to_repack.size();
     for (uint64_t p : to_repack) {
       result.bytes_rewritten += packs[p].live_bytes;
       result.bytes_reclaimed += packs[p].committed - packs[p].live_bytes;
     }
+    result.bytes_rewritten += seal_cost;
+    result.bytes_reclaimed -= std::min(result.bytes_reclaimed, seal_cost);
     return result;
   }
 
+  if (seal_current) {
+    TALARIA_RETURN_IF_ERROR(store.SealCurrentPack());
+    result.bytes_rewritten += seal_cost;
+  }
   if (!dead.empty()) {
     TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
       for (const ObjectId& id : dead)

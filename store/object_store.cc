@@ -484,6 +484,16 @@ Result<uint64_t> ObjectStore::CurrentPack() {
   return writer_->pack();
 }
 
+Status ObjectStore::SealCurrentPack() {
+  core::MutexLock lock(&write_mu_);
+  TALARIA_RETURN_IF_ERROR(EnsureWriter());
+  if (writer_->length() <= kPackHeaderSize) return core::OkStatus();
+  TALARIA_ASSIGN_OR_RETURN(auto next, PackWriter::Open(paths_, writer_->pack() + 1,
+                                                       index::PackEntry{}, config_.max_pack_bytes));
+  writer_ = std::move(next);
+  return core::OkStatus();
+}
+
 Status ObjectStore::WriteRecords(std::vector<Prepared>& records, bool skip_existing,
                                  const std::function<Status(index::WriteTxn&)>& extra) {
   Batch batch(this);

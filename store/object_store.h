@@ -165,8 +165,11 @@ class ObjectStore {
   // in between from another ObjectStore (the writer lock guarantees that).
   core::Status RollBack(const WriteMark& mark);
 
-  // The pack the writer is appending to (gc never rewrites it).
+  // The pack the writer is appending to.
   core::Result<uint64_t> CurrentPack();
+  // Makes the writer go on in a fresh pack, so that the one it was appending
+  // to can be repacked (gc). A no-op while that pack holds no record.
+  core::Status SealCurrentPack();
 
   // Use Open(); public only for std::make_unique.
   ObjectStore(StorePaths paths, StoreConfig config, std::unique_ptr<index::Index> index,

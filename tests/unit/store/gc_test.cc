@@ -57,6 +57,31 @@ TEST_F(GcTest, RemovesUnreferencedObjectsAndReclaimsTheirSpace) {
   EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
 }
 
+TEST_F(GcTest, ReclaimsSpaceInTheWritersOwnPack) {
+  // Everything in one pack, the one the writer appends to: gc seals it and
+  // repacks it, so the space comes back even on a store of a single pack.
+  config_.max_pack_bytes = 256 << 20;
+  Reopen();
+  std::vector<ObjectId> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(PutOrDie(testing::RandomBytes(50000, 900 + i)));
+  auto before = ComputeStats(*store_);
+  ASSERT_EQ(*store_->CurrentPack(), before->packs);
+  auto dry = CollectGarbage(*store_, {ids[0], ids[1]}, GcOptions{true, 0.5});
+  auto r = CollectGarbage(*store_, {ids[0], ids[1]}, GcOptions{false, 0.5});
+  ASSERT_TRUE(dry && r) << r.error().ToString();
+  EXPECT_GT(r->packs_repacked, 0u);
+  EXPECT_EQ(dry->bytes_reclaimed, r->bytes_reclaimed);
+  auto after = ComputeStats(*store_);
+  EXPECT_EQ(after->pack_bytes, before->pack_bytes - r->bytes_reclaimed);
+  EXPECT_LT(after->pack_bytes, before->pack_bytes / 4);
+  EXPECT_EQ(after->garbage_bytes, 0u);
+  // The writer goes on in its new pack, and everything kept reads.
+  ObjectId more = PutOrDie("written after gc");
+  Reopen(false);
+  EXPECT_EQ(GetOrDie(more), "written after gc");
+  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+}
+
 TEST_F(GcTest, KeepsTheDeltaBasesOfKeptObjects) {
   std::string text = testing::FastaLikeText(200000, 9);
   ObjectId base = PutOrDie(text);
