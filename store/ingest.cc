@@ -350,25 +350,19 @@ class IngestJob {
       requests.push_back(PutRequest{c.bytes, o});
       requests.push_back(PutRequest{indexes.back(), fo});
     }
-    std::vector<bool> all_written;
-    TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> all_ids,
-                             store_.PutBatch(requests, &all_written));
-    std::vector<ObjectId> ids;
+    // Chunk i's id is at 2i, its index's at 2i + 1.
     std::vector<bool> written;
-    for (size_t i = 0; i < all_ids.size(); i += 2) {
-      ids.push_back(all_ids[i]);
-      written.push_back(all_written[i]);
-    }
+    TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, store_.PutBatch(requests, &written));
     for (size_t i = 0; i < batch.size(); ++i) {
       const auto& [source, c] = batch[i];
-      if (written[i]) {
-        TALARIA_ASSIGN_OR_RETURN(ObjectInfo info, store_.Stat(ids[i]));
+      if (written[2 * i]) {
+        TALARIA_ASSIGN_OR_RETURN(ObjectInfo info, store_.Stat(ids[2 * i]));
         new_chunks_++;
         new_deltas_ += !info.entry.base.IsZero();
         new_chunk_bytes_ += info.entry.record_len;
       }
-      metas_.push_back(ChunkMeta{ids[i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
-                                 c.bytes.size(), all_ids[2 * i + 1]});
+      metas_.push_back(ChunkMeta{ids[2 * i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
+                                 c.bytes.size(), ids[2 * i + 1]});
     }
     return state_->Progress(metas_.size());
   }

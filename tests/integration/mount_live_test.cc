@@ -34,19 +34,6 @@ std::string Release(int n, int release) {
   return out;
 }
 
-// Reads [off, off+len) through the daemon (the page cache dropped first).
-bool ReadThroughDaemon(const std::string& path, uint64_t off, size_t len, std::string* out) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return false;
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-  out->assign(len, '\0');
-  ssize_t got = ::pread(fd, out->data(), len, static_cast<off_t>(off));
-  ::close(fd);
-  if (got < 0) return false;
-  out->resize(static_cast<size_t>(got));
-  return true;
-}
-
 TEST(MountLive, ReadersSeeNoErrorWhileVersionsGoAndGcRepacks) {
   testing::TempDir dir;
   const std::string store = dir / "store";
@@ -79,7 +66,8 @@ TEST(MountLive, ReadersSeeNoErrorWhileVersionsGoAndGcRepacks) {
       while (!stop) {
         const uint64_t off = rng() % v2.size();
         const size_t len = 1 + rng() % 300'000;
-        if (!ReadThroughDaemon(file, off, len, &got)) {
+        // The page cache dropped first: every read reaches the daemon.
+        if (testing::ReadRange(file, off, len, POSIX_FADV_DONTNEED, &got) != 0) {
           failed++;
         } else if (got != v2.substr(off, len)) {
           wrong++;

@@ -145,17 +145,9 @@ TEST_F(MountToolsTest, DiamondAndMmseqsBuildTheirDatabasesFromMountedPaths) {
   }
 }
 
-// Reads [off, off+len) with readahead off; returns the errno (0 if read whole).
+// Reads [off, off+len) with readahead off; returns the errno (0 if read).
 int ReadRange(const std::string& path, uint64_t off, uint64_t len, std::string* out) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return errno;
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
-  out->assign(len, '\0');
-  ssize_t got = ::pread(fd, out->data(), len, static_cast<off_t>(off));
-  int err = got < 0 ? errno : 0;
-  ::close(fd);
-  if (got >= 0) out->resize(static_cast<size_t>(got));
-  return err;
+  return testing::ReadRange(path, off, len, POSIX_FADV_RANDOM, out);
 }
 
 TEST_F(MountToolsTest, DamagedPackGivesEioForItsRangeAndEverythingElseStillReads) {

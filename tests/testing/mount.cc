@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -33,6 +34,18 @@ bool IsMounted(const std::string& path) {
     if (point == want && line.find("fuse.talariafs") != std::string::npos) return true;
   }
   return false;
+}
+
+int ReadRange(const std::string& path, uint64_t off, size_t len, int advice, std::string* out) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return errno;
+  ::posix_fadvise(fd, 0, 0, advice);
+  out->assign(len, '\0');
+  ssize_t got = ::pread(fd, out->data(), len, static_cast<off_t>(off));
+  const int err = got < 0 ? errno : 0;
+  ::close(fd);
+  out->resize(got < 0 ? 0 : static_cast<size_t>(got));
+  return err;
 }
 
 Mount::Mount(const std::string& store, const std::string& mountpoint,

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ std::string DaemonBinary();
 
 // Whether `path` is currently a talariafs mount point (/proc/self/mountinfo).
 bool IsMounted(const std::string& path);
+
+// Opens `path`, gives the kernel `advice` (posix_fadvise over the whole file:
+// POSIX_FADV_RANDOM turns readahead off, POSIX_FADV_DONTNEED drops cached
+// pages so the read reaches the daemon), reads [off, off + len) into `*out`
+// with one pread (a short read is kept), closes. Returns 0 or the errno.
+int ReadRange(const std::string& path, uint64_t off, size_t len, int advice, std::string* out);
 
 class Mount {
  public:
