@@ -19,6 +19,7 @@
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "fs/background_tasks.h"
 #include "fs/mount_options.h"
 #include "fs/ops.h"
 #include "fs/virtual_tree.h"
@@ -122,6 +123,7 @@ int Run(const MountOptions& m) {
   tree_options.content_cache_bytes = m.map_cache_mb << 20;
   talaria::fs::VirtualTree tree(store->get(), tree_options);
   state.tree = &tree;
+  talaria::fs::BackgroundTasks tasks(store->get(), std::chrono::seconds(30));
   spdlog::info("serving {} at {}", m.store, m.mountpoint);
   int rc;
   if (m.single_thread) {

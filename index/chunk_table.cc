@@ -97,10 +97,11 @@ Status ChunkTable::ForEach(
   });
 }
 
-Status ChunkTable::RecordAccess(WriteTxn& txn, const ObjectId& id, uint64_t now_unix_s) const {
+Status ChunkTable::RecordAccess(WriteTxn& txn, const ObjectId& id, uint64_t now_unix_s,
+                                uint64_t count) const {
   TALARIA_ASSIGN_OR_RETURN(auto m, Get(txn, id));
   if (!m) return core::NotFound("chunk " + id.Hex() + " is not indexed");
-  m->access_count++;
+  m->access_count += count;
   m->last_access_unix_s = now_unix_s;
   return txn.Put(chunks_, id.view(), Encode(*m));
 }

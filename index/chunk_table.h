@@ -42,8 +42,9 @@ class ChunkTable {
   core::Status ForEach(
       const Txn& txn,
       const std::function<core::Status(const core::ObjectId&, const ChunkMeta&)>& fn) const;
-  // Counts one more read of the chunk now.
-  core::Status RecordAccess(WriteTxn& txn, const core::ObjectId& id, uint64_t now_unix_s) const;
+  // Counts `count` more reads of the chunk, the last one at `now_unix_s`.
+  core::Status RecordAccess(WriteTxn& txn, const core::ObjectId& id, uint64_t now_unix_s,
+                            uint64_t count = 1) const;
 
  private:
   MDB_dbi chunks_;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "store/access_log.h"
 #include "store/codec.h"
 #include "store/database_catalog.h"
 #include "store/pack_format.h"
@@ -147,10 +148,14 @@ Status FindPacks(ObjectStore& store, const std::map<ObjectId, ObjectInfo>& objec
   return core::OkStatus();
 }
 
+// Counts in the index plus those talariafs wrote and no writer folded yet.
 Status FindAccess(ObjectStore& store, AnalyzeReport* r) {
+  TALARIA_ASSIGN_OR_RETURN(AccessCounts pending, PendingAccess(store.paths()));
   TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
   return store.index().chunks().ForEach(
-      txn, [&](const ObjectId& id, const index::ChunkMeta& meta) -> Status {
+      txn, [&](const ObjectId& id, const index::ChunkMeta& stored) -> Status {
+        index::ChunkMeta meta = stored;
+        if (auto it = pending.find(id); it != pending.end()) meta.access_count += it->second;
         if (meta.access_count == 0) {
           r->cold_chunks++;
           return core::OkStatus();

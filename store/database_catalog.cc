@@ -135,15 +135,21 @@ Result<std::vector<ObjectId>> DatabaseRoots(ObjectStore& store) {
   TALARIA_ASSIGN_OR_RETURN(auto catalog, CurrentCatalogSnapshot(store));
   if (catalog) roots.push_back(*catalog);
   for (const auto& v : versions) {
-    roots.push_back(v.manifest);
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
-    for (const SourceFile& s : m.sources) roots.push_back(s.layout);
-    for (const ManifestChunk& c : m.chunks) {
-      roots.push_back(c.id);
-      if (!c.fai.IsZero()) roots.push_back(c.fai);
-    }
+    std::vector<ObjectId> objects = VersionObjects(v.manifest, m);
+    roots.insert(roots.end(), objects.begin(), objects.end());
   }
   return roots;
+}
+
+std::vector<ObjectId> VersionObjects(const ObjectId& manifest_id, const DatabaseManifest& m) {
+  std::vector<ObjectId> ids{manifest_id};
+  for (const SourceFile& s : m.sources) ids.push_back(s.layout);
+  for (const ManifestChunk& c : m.chunks) {
+    ids.push_back(c.id);
+    if (!c.fai.IsZero()) ids.push_back(c.fai);
+  }
+  return ids;
 }
 
 }  // namespace talaria::store

@@ -40,4 +40,9 @@ core::Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
 // and chunks (delta bases are added by gc's own marking).
 core::Result<std::vector<core::ObjectId>> DatabaseRoots(ObjectStore& store);
 
+// The objects one version needs (without delta bases): its manifest
+// `manifest_id`, the layouts of its sources, its chunks and record indexes.
+std::vector<core::ObjectId> VersionObjects(const core::ObjectId& manifest_id,
+                                           const DatabaseManifest& m);
+
 }  // namespace talaria::store

@@ -10,12 +10,13 @@ using core::Status;
 
 namespace {
 
-void WriteHeader(char* h, CodecType codec, bool patched, uint64_t raw_len,
+void WriteHeader(char* h, CodecType codec, int level, bool patched, uint64_t raw_len,
                  std::string_view stored) {
   core::EncodeFixed32(h, kFrameMagic);
   h[4] = static_cast<char>(codec);
   h[5] = static_cast<char>(patched ? kFramePatched : 0);
-  h[6] = h[7] = 0;
+  h[6] = static_cast<char>(level > 0 && level < 256 ? level : 0);
+  h[7] = 0;
   core::EncodeFixed64(h + 8, raw_len);
   core::EncodeFixed64(h + 16, stored.size());
   core::EncodeFixed64(h + 24, core::Checksum64(stored));
@@ -24,7 +25,7 @@ void WriteHeader(char* h, CodecType codec, bool patched, uint64_t raw_len,
 std::string PlainFrame(std::string_view raw) {
   std::string frame(kFrameHeaderSize, '\0');
   frame.append(raw);
-  WriteHeader(frame.data(), CodecType::kNone, false, raw.size(), raw);
+  WriteHeader(frame.data(), CodecType::kNone, 0, false, raw.size(), raw);
   return frame;
 }
 
@@ -48,7 +49,8 @@ Result<std::string> EncodeFrame(const CodecSpec& spec, std::string_view raw,
   TALARIA_ASSIGN_OR_RETURN(size_t n, CompressTo(spec, raw, base, buf, kFrameHeaderSize));
   if (!patched && n >= raw.size()) return PlainFrame(raw);  // incompressible: keep it plain
   std::string frame(buf->data(), kFrameHeaderSize + n);
-  WriteHeader(frame.data(), spec.type, patched, raw.size(),
+  const bool has_levels = spec.type == CodecType::kZstd || spec.type == CodecType::kLz4;
+  WriteHeader(frame.data(), spec.type, has_levels ? spec.level : 0, patched, raw.size(),
               std::string_view(frame).substr(kFrameHeaderSize));
   return frame;
 }
@@ -66,7 +68,15 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
   h.codec = static_cast<CodecType>(codec);
   h.flags = static_cast<uint8_t>(p[5]);
   if (h.flags & ~kFramePatched) return core::Corruption("unknown frame flags");
-  if (p[6] != 0 || p[7] != 0) return core::Corruption("frame reserved bytes are not zero");
+  // The level only guides optimize (no byte of the object depends on it);
+  // still, one out of its codec's range is damage.
+  h.level = static_cast<uint8_t>(p[6]);
+  const uint8_t max_level =
+      h.codec == CodecType::kZstd ? 22 : h.codec == CodecType::kLz4 ? 12 : 0;
+  if (h.level > max_level) {
+    return core::Corruption("frame level " + std::to_string(h.level) + " is out of range");
+  }
+  if (p[7] != 0) return core::Corruption("frame reserved byte is not zero");
   if (h.patched() && h.codec != CodecType::kZstd) {
     return core::Corruption("patched frame with codec " + std::string(CodecTypeName(h.codec)));
   }

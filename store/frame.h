@@ -1,7 +1,7 @@
 #pragma once
 
 // The frame: how every stored payload is wrapped so it describes itself
-// (docs/FORMAT.md §Frame). 32-byte header — magic, codec, flags, raw length,
+// (docs/FORMAT.md §Frame). 32-byte header — magic, codec, flags, level, raw length,
 // stored length, XXH3-64 of the stored bytes — then the stored bytes.
 //
 // A frame with kFramePatched was compressed with a base object's raw bytes
@@ -25,6 +25,9 @@ inline constexpr uint8_t kFramePatched = 0x01;
 struct FrameHeader {
   CodecType codec = CodecType::kNone;
   uint8_t flags = 0;
+  // The level it was compressed at (0: unknown, or a codec without levels);
+  // lets optimize skip objects already compressed at least that hard.
+  uint8_t level = 0;
   uint64_t raw_len = 0;
   uint64_t stored_len = 0;
   uint64_t checksum = 0;

@@ -1,20 +1,15 @@
 #include "store/gc.h"
 
-#include <fcntl.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
-#include "store/core/checksum.h"
-#include "store/core/file_io.h"
-#include "store/frame.h"
 #include "store/pack_format.h"
+#include "store/repack.h"
 
 namespace talaria::store {
 
@@ -23,12 +18,6 @@ using core::Result;
 using core::Status;
 
 namespace {
-
-struct PackUsage {
-  uint64_t committed = 0;
-  uint64_t live_bytes = 0;
-  std::vector<ObjectInfo> live;
-};
 
 // Roots plus the delta bases they need, transitively.
 std::unordered_set<ObjectId> Mark(const std::unordered_map<ObjectId, ObjectInfo>& all,
@@ -50,49 +39,6 @@ std::unordered_set<ObjectId> Mark(const std::unordered_map<ObjectId, ObjectInfo>
     if (!base.IsZero() && all.count(base)) stack.push_back(base);
   }
   return live;
-}
-
-// Copies the live records of `pack` into the writer's pack and, in the same
-// index commit, moves their entries and forgets the old pack.
-Status Repack(ObjectStore& store, uint64_t pack, const PackUsage& usage, GcResult* result) {
-  std::vector<ObjectStore::Prepared> records;
-  for (const ObjectInfo& info : usage.live) {
-    TALARIA_ASSIGN_OR_RETURN(Record r, store.pack_reader().Read(info.entry.pack, info.entry.offset,
-                                                                info.entry.record_len));
-    TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(r.frame()));
-    if (core::Checksum64(r.frame().substr(kFrameHeaderSize)) != fh.checksum) {
-      return core::Corruption("object " + info.id.Hex() + " in pack " + std::to_string(pack) +
-                              " is damaged; pack left in place");
-    }
-    records.push_back(ObjectStore::Prepared{r.header, std::string(r.frame())});
-  }
-  TALARIA_RETURN_IF_ERROR(store.WriteRecords(
-      records, /*skip_existing=*/false,
-      [&](index::WriteTxn& txn) -> Status { return store.index().packs().Delete(txn, pack); }));
-  result->bytes_rewritten += usage.live_bytes;
-  return core::OkStatus();
-}
-
-Status RemovePackFile(ObjectStore& store, uint64_t pack, GcResult* result) {
-  std::string path = store.paths().pack_file(pack);
-  auto fd = core::OpenFile(path, O_RDONLY);
-  if (fd) {
-    auto size = core::FileSize(fd->get(), path);
-    if (size) result->bytes_reclaimed += *size;
-  }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return core::ErrnoError("remove " + path, errno);
-  store.pack_reader().Forget(pack);
-  return core::FsyncDir(store.paths().pack_dir(pack));
-}
-
-// Whether the store's file system has room to copy `bytes` of live records
-// (with a margin for a pack header and the index).
-bool RoomFor(ObjectStore& store, uint64_t bytes) {
-  struct statvfs sv {};
-  if (::statvfs(store.paths().root().c_str(), &sv) != 0) return false;
-  const uint64_t free_bytes = static_cast<uint64_t>(sv.f_bavail) * sv.f_frsize;
-  return free_bytes >= bytes + (uint64_t{1} << 20);
 }
 
 // Pack files on disk that the index does not know and that are older than
@@ -145,22 +91,42 @@ Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>&
   // seals that pack (the writer moves on to a fresh one) and repacks it like
   // any other — else a store whose data fits in one pack never gets back
   // what a removed version alone held.
-  bool seal_current = false;
+  auto can_repack = [&](uint64_t pack, const PackUsage& u) {
+    // Repacking copies the live records first: on a (nearly) full disk the
+    // current pack waits for the next gc.
+    if (pack == current && !RoomFor(store, u.live_bytes)) {
+      spdlog::warn("gc: not repacking the current pack {}: too little free space", pack);
+      return false;
+    }
+    return true;
+  };
   std::vector<uint64_t> to_repack;
+  std::vector<std::pair<uint64_t, uint64_t>> others;  // (dead bytes, pack) of the rest
+  uint64_t total = 0, dead_left = 0;
   for (const auto& [pack, u] : packs) {
-    if (u.committed == 0) continue;
-    double live_fraction = static_cast<double>(u.live_bytes) / static_cast<double>(u.committed);
-    if (live_fraction < options.repack_threshold) {
-      if (pack == current && !RoomFor(store, u.live_bytes)) {
-        // Repacking copies the live records first: on a (nearly) full disk
-        // the current pack waits for the next gc.
-        spdlog::warn("gc: not repacking the current pack {}: too little free space", pack);
-        continue;
-      }
+    total += u.committed;
+    const uint64_t dead_bytes = u.committed - std::min(u.committed, u.live_bytes);
+    if (dead_bytes == 0 || !can_repack(pack, u)) {
+      dead_left += dead_bytes;
+    } else if (static_cast<double>(u.live_bytes) <
+               options.repack_threshold * static_cast<double>(u.committed)) {
       to_repack.push_back(pack);
-      seal_current |= pack == current;
+    } else {
+      others.emplace_back(dead_bytes, pack);
+      dead_left += dead_bytes;
     }
   }
+  // Then the packs with the most dead bytes, until what stays dead is at
+  // most max_unused of the store.
+  std::sort(others.rbegin(), others.rend());
+  for (const auto& [dead_bytes, pack] : others) {
+    if (static_cast<double>(dead_left) <= options.max_unused * static_cast<double>(total)) break;
+    to_repack.push_back(pack);
+    dead_left -= dead_bytes;
+  }
+  std::sort(to_repack.begin(), to_repack.end());
+  const bool seal_current =
+      std::find(to_repack.begin(), to_repack.end(), current) != to_repack.end();
   std::vector<uint64_t> orphans = OrphanPacks(store, packs, current);
   // Sealing starts a pack: its header is written anew.
   const uint64_t seal_cost = seal_current ? kPackHeaderSize : 0;
@@ -170,15 +136,16 @@ Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>&
       result.bytes_rewritten += packs[p].live_bytes;
       result.bytes_reclaimed += packs[p].committed - packs[p].live_bytes;
     }
+    for (uint64_t pack : orphans) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(store.paths().pack_file(pack), ec);
+      if (!ec) result.bytes_reclaimed += size;
+    }
     result.bytes_rewritten += seal_cost;
     result.bytes_reclaimed -= std::min(result.bytes_reclaimed, seal_cost);
     return result;
   }
 
-  if (seal_current) {
-    TALARIA_RETURN_IF_ERROR(store.SealCurrentPack());
-    result.bytes_rewritten += seal_cost;
-  }
   if (!dead.empty()) {
     TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
       for (const ObjectId& id : dead)
@@ -187,22 +154,15 @@ Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>&
     }));
     for (const ObjectId& id : dead) store.cache().Erase(id);
   }
-  for (uint64_t pack : to_repack) {
-    Status st = Repack(store, pack, packs[pack], &result);
-    if (!st) {
-      spdlog::warn("gc: {}", st.error().ToString());
-      result.problems.push_back(st.error().message());
-      continue;
-    }
-    TALARIA_RETURN_IF_ERROR(RemovePackFile(store, pack, &result));
-    result.packs_repacked++;
-  }
-  for (uint64_t pack : orphans) TALARIA_RETURN_IF_ERROR(RemovePackFile(store, pack, &result));
-  if (result.bytes_reclaimed >= result.bytes_rewritten) {
-    result.bytes_reclaimed -= result.bytes_rewritten;
-  } else {
-    result.bytes_reclaimed = 0;
-  }
+  RepackStats repacked;
+  TALARIA_RETURN_IF_ERROR(RepackPacks(store, to_repack, &repacked));
+  result.packs_repacked = repacked.packs_repacked;
+  result.bytes_rewritten = repacked.bytes_rewritten + seal_cost;
+  uint64_t removed = repacked.bytes_removed;
+  result.problems = std::move(repacked.problems);
+  result.moved = std::move(repacked.moved);
+  for (uint64_t pack : orphans) TALARIA_RETURN_IF_ERROR(RemovePackFile(store, pack, &removed));
+  result.bytes_reclaimed = removed - std::min(removed, result.bytes_rewritten);
   return result;
 }
 

@@ -142,6 +142,11 @@ Status ObjectStore::ForEach(const std::function<Status(const ObjectInfo&)>& fn) 
 }
 
 Result<std::shared_ptr<const std::string>> ObjectStore::Get(const ObjectId& id) {
+  if (AccessRecorder* recorder = recorder_.load(std::memory_order_relaxed)) recorder->Record(id);
+  return GetUncounted(id);
+}
+
+Result<std::shared_ptr<const std::string>> ObjectStore::GetUncounted(const ObjectId& id) {
   if (auto hit = cache_.Lookup(id)) return hit;
   std::promise<Result<std::shared_ptr<const std::string>>> promise;
   std::optional<Flight> follow;

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "index/index.h"
+#include "store/access_log.h"
 #include "store/config.h"
 #include "store/core/buffer_pool.h"
 #include "store/core/mutex.h"
@@ -112,6 +113,13 @@ class ObjectStore {
   // kCorruption ("hash mismatch") if its stored bytes are damaged.
   // Concurrent Gets of one id that is not cached rebuild it once.
   core::Result<std::shared_ptr<const std::string>> Get(const core::ObjectId& id);
+
+  // From now on, every Get of an id is counted in `recorder` (which must
+  // outlive the store, or be replaced by nullptr first). Delta bases read to
+  // rebuild an object are not counted.
+  void RecordAccessIn(AccessRecorder* recorder) { recorder_.store(recorder); }
+  // Get, not counted (for preloading).
+  core::Result<std::shared_ptr<const std::string>> GetUncounted(const core::ObjectId& id);
 
   // Starts rebuilding an object into the cache on a background worker, unless
   // it is cached, already being rebuilt, or too many prefetches are pending.
@@ -198,6 +206,7 @@ class ObjectStore {
   core::Mutex flights_mu_;
   std::unordered_map<core::ObjectId, Flight> flights_ GUARDED_BY(flights_mu_);
   std::atomic<unsigned> prefetches_{0};
+  std::atomic<AccessRecorder*> recorder_{nullptr};
   // Buffers of evicted decoded objects, for the next ones (shared with the
   // deleters of cached values, which may outlive the store).
   // At most a quarter of the cache's size, and 64 MiB.

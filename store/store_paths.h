@@ -5,6 +5,8 @@
 //   <root>/index/                        the LMDB environment
 //   <root>/packs/<nn>/<16 hex>.pack      pack files; nn = low byte of the pack number
 //   <root>/writer.lock                   flock(2) held by the one writing process
+//   <root>/access/<pid>-<n>.counts       chunk reads a talariafs daemon counted
+//   <root>/warm.list                     objects talariafs preloads (optimize Caching)
 // Thread-safe (immutable).
 
 #include <cstdint>
@@ -23,6 +25,8 @@ class StorePaths {
   std::string index_dir() const { return root_ + "/index"; }
   std::string packs_dir() const { return root_ + "/packs"; }
   std::string writer_lock() const { return root_ + "/writer.lock"; }
+  std::string access_dir() const { return root_ + "/access"; }
+  std::string warm_list() const { return root_ + "/warm.list"; }
   std::string pack_dir(uint64_t pack) const;
   std::string pack_file(uint64_t pack) const;
 

@@ -60,6 +60,7 @@ void AddStatsCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddVerifyCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddAnalyzeCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddGcCommand(CLI::App& app, CliContext& ctx, Runner* run);
+void AddOptimizeCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIndexCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddDbCommand(CLI::App& app, CliContext& ctx, Runner* run);

@@ -1,7 +1,8 @@
-// talaria-store gc [--keep-file FILE] [--dry-run] [--json]
+// talaria-store gc [--keep-file FILE] [--dry-run] [--repack-threshold F] [--max-unused F] [--json]
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "store/database_catalog.h"
 #include "store/gc.h"
@@ -16,6 +17,8 @@ struct GcArgs {
   std::string keep_file;
   bool dry_run = false;
   bool json = false;
+  std::optional<double> repack_threshold;
+  double max_unused = 0.05;
 };
 
 // One id per line; blank lines and '#' comments are ignored.
@@ -55,7 +58,8 @@ int RunGc(const CliContext& ctx, const GcArgs& args) {
   }
   store::GcOptions options;
   options.dry_run = args.dry_run;
-  options.repack_threshold = (*store)->config().repack_threshold;
+  options.repack_threshold = args.repack_threshold.value_or((*store)->config().repack_threshold);
+  options.max_unused = args.max_unused;
   auto r = store::CollectGarbage(**store, roots, options);
   if (!r) return Fail(r.error());
   std::vector<std::string> missing;
@@ -91,12 +95,26 @@ void AddGcCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       "Remove every object that no database version (and no id in --keep-file) needs;\n"
       "delta bases of kept objects are kept too. Then rewrite packs whose live fraction\n"
       "is below repack_threshold so the space goes back to the file system. With no\n"
-      "database and no --keep-file there are no roots, and gc refuses to run.");
+      "database and no --keep-file there are no roots, and gc refuses to run.\n"
+      "Packs are rewritten when their live fraction is under --repack-threshold, and\n"
+      "then the packs with the most dead bytes until at most --max-unused of the\n"
+      "store is dead. Safe while talariafs serves the store.");
   auto args = std::make_shared<GcArgs>();
   cmd->add_option("--keep-file", args->keep_file,
                   "Also keep the object ids in FILE, one per line ('#' comments allowed)")
       ->type_name("FILE");
   cmd->add_flag("--dry-run", args->dry_run, "Report what would be removed; change nothing");
+  cmd->add_option("--repack-threshold", args->repack_threshold,
+                  "Rewrite every pack whose live fraction is below F (default: storage.toml's "
+                  "repack_threshold, 0.5)")
+      ->type_name("F")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-unused", args->max_unused,
+                  "Then rewrite the packs with the most dead bytes until at most F of the "
+                  "store's pack bytes is dead; 1 turns this off")
+      ->type_name("F")
+      ->default_val(0.05)
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", args->json, "Print JSON instead of text");
   cmd->callback([&ctx, run, args] { *run = [&ctx, args] { return RunGc(ctx, *args); }; });
 }

@@ -8,12 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/core/human_bytes.h"
 #include "store/taxonomy_stats.h"
 
 namespace talaria::tools {
 
-// "1.5 MiB", "312 B".
-std::string HumanBytes(uint64_t bytes);
+using core::HumanBytes;
 // Writes `j` to stdout, indented, with a final newline.
 void PrintJson(const nlohmann::json& j);
 

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   AddVerifyCommand(app, ctx, &run);
   AddAnalyzeCommand(app, ctx, &run);
   AddGcCommand(app, ctx, &run);
+  AddOptimizeCommand(app, ctx, &run);
   AddIndexCommand(app, ctx, &run);
   AddIngestCommand(app, ctx, &run);
   AddDbCommand(app, ctx, &run);

@@ -104,33 +104,31 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
 
 // A release of `n` records over 5 taxa; `release` edits every 5th record.
 std::string Release(int n, int release) {
-  std::mt19937_64 rng(7);
-  static const char kAlphabet[] = "ACDEFGHIKLMNPQRSTVWY";
-  std::string out;
-  for (int i = 0; i < n; i++) {
-    out += ">r" + std::to_string(i) + " OX=" + std::to_string(70 + i % 5) + "\n";
-    std::string seq;
-    for (int k = 0; k < 150 + i % 61; k++) seq += kAlphabet[rng() % 20];
-    if (i % 5 == 0) seq[release] = 'W';
-    out += seq + "\n";
-  }
-  return out;
+  testing::ReleaseSpec spec;
+  spec.records = n;
+  return testing::ProteinRelease(spec, release);
 }
 
-TEST(KillTest, SigkillDuringGcLeavesAStoreThatVerifiesAndAGcThatFinishes) {
-  testing::TempDir dir;
-  const std::string base = dir / "base";
+// A store of three releases ingested whole, in 1 MiB packs.
+void ThreeReleases(const testing::TempDir& dir, const std::string& base,
+                   std::map<std::string, std::string>* releases) {
   ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", base}).exit_code, 0);
   testing::WriteFile(base + "/storage.toml", "[storage]\nmax_pack_size_mb = 1\n");
-  std::map<std::string, std::string> releases;
   for (int v = 1; v <= 3; v++) {
-    releases[std::to_string(v)] = Release(30000, v);
-    testing::WriteFile(dir / "db.fasta", releases[std::to_string(v)]);
+    (*releases)[std::to_string(v)] = Release(30000, v);
+    testing::WriteFile(dir / "db.fasta", (*releases)[std::to_string(v)]);
     auto r =
         RunStore(base, {"ingest", dir / "db.fasta", "--db", "db", "--version", std::to_string(v),
                         "--no-delta", "--min-chunk-kb", "16", "--max-chunk-kb", "64"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
+}
+
+TEST(KillTest, SigkillDuringGcLeavesAStoreThatVerifiesAndAGcThatFinishes) {
+  testing::TempDir dir;
+  const std::string base = dir / "base";
+  std::map<std::string, std::string> releases;
+  ASSERT_NO_FATAL_FAILURE(ThreeReleases(dir, base, &releases));
   ASSERT_EQ(RunStore(base, {"db", "rm", "db", "1"}).exit_code, 0);
   // How long an uninterrupted gc takes, to spread the kills over it.
   const std::string probe = dir / "probe";
@@ -168,6 +166,48 @@ TEST(KillTest, SigkillDuringGcLeavesAStoreThatVerifiesAndAGcThatFinishes) {
     EXPECT_EQ(nlohmann::json::parse(stats.out)["objects"],
               nlohmann::json::parse(reference.out)["objects"])
         << "round " << round;
+  }
+}
+
+TEST(KillTest, SigkillDuringOptimizeLeavesAStoreThatVerifiesAndARunThatFinishes) {
+  testing::TempDir dir;
+  const std::string base = dir / "base";
+  std::map<std::string, std::string> releases;
+  ASSERT_NO_FATAL_FAILURE(ThreeReleases(dir, base, &releases));
+  const std::vector<std::string> optimize = {"optimize", "--strategies", "all", "--json"};
+  const std::string probe = dir / "probe";
+  ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, probe}).exit_code, 0);
+  auto start = std::chrono::steady_clock::now();
+  auto whole = RunStore(probe, optimize);
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 5; round++) {
+    const std::string store = dir / ("o" + std::to_string(round));
+    ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, store}).exit_code, 0);
+    std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
+    argv.insert(argv.end(), optimize.begin(), optimize.end());
+    pid_t pid = testing::Spawn(argv);
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (run_us + 1)));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    auto verify = RunStore(store, {"verify"});
+    EXPECT_EQ(verify.exit_code, 0) << "round " << round << ": " << verify.out << verify.err;
+    for (const auto& [v, text] : releases) {
+      auto out = RunStore(store, {"db", "export", "db/" + v});
+      EXPECT_TRUE(out.exit_code == 0 && out.out == text) << "round " << round << ": db/" << v;
+    }
+    // Running it again finishes the job: afterwards nothing is left to do.
+    auto again = RunStore(store, optimize);
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    auto dry = RunStore(store, {"optimize", "--strategies", "all", "--dry-run", "--json"});
+    ASSERT_EQ(dry.exit_code, 0) << dry.err;
+    for (const auto& st : nlohmann::json::parse(dry.out)["strategies"]) {
+      EXPECT_EQ(st["changed"].get<uint64_t>(), 0u) << "round " << round << ": " << st.dump();
+    }
+    EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
   }
 }
 

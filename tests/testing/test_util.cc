@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -58,6 +59,37 @@ std::string FastaLikeText(size_t n, uint64_t seed) {
     for (size_t j = 0; j < seq.size(); j += 60) out += seq.substr(j, 60) + "\n";
   }
   out.resize(n);
+  return out;
+}
+
+std::string ProteinRelease(const ReleaseSpec& spec, int release) {
+  static const char kAlphabet[] = "ACDEFGHIKLMNPQRSTVWY";
+  std::mt19937_64 rng(spec.seed);
+  std::string out;
+  for (int i = 0; i < spec.records; i++) {
+    out += ">" + spec.id_prefix + std::to_string(i) + spec.id_suffix +
+           " OX=" + std::to_string(spec.first_taxon + i % spec.taxa) + "\n";
+    std::string seq;
+    if (spec.family_size > 1) {
+      const int families = std::max(1, spec.records / spec.family_size);
+      std::mt19937_64 family(spec.seed * 7919 + static_cast<uint64_t>(i % families));
+      const int length = spec.min_length + static_cast<int>(family() % spec.length_spread);
+      for (int k = 0; k < length; k++) seq += kAlphabet[family() % 20];
+      for (char& c : seq) {
+        if (rng() % 20 == 0) c = kAlphabet[rng() % 20];
+      }
+    } else {
+      for (int k = 0; k < spec.min_length + i % spec.length_spread; k++)
+        seq += kAlphabet[rng() % 20];
+    }
+    if (i % spec.edit_every == 0) seq[static_cast<size_t>(release) % seq.size()] = 'W';
+    if (spec.line_width == 0) {
+      out += seq + "\n";
+    } else {
+      for (size_t k = 0; k < seq.size(); k += spec.line_width)
+        out += seq.substr(k, spec.line_width) + "\n";
+    }
+  }
   return out;
 }
 

@@ -33,6 +33,27 @@ std::string RandomBytes(size_t n, uint64_t seed);
 // deterministic in `seed`.
 std::string FastaLikeText(size_t n, uint64_t seed);
 
+// A protein FASTA release for update tests: `records` records of random
+// residues, header ">" id_prefix N id_suffix " OX=" taxon, taxa assigned
+// round-robin from first_taxon; release R changes residue R of every
+// edit_every-th record, so two releases differ in scattered records.
+struct ReleaseSpec {
+  int records = 1000;
+  int taxa = 5;
+  int first_taxon = 70;
+  int min_length = 150;
+  int length_spread = 61;  // lengths are min_length + i % length_spread
+  int edit_every = 5;
+  size_t line_width = 0;  // 0: each sequence on one line
+  uint64_t seed = 7;
+  // > 1: records come in families of this many variants of one ancestor
+  // (about 1 residue in 20 changed), members spread over the file.
+  int family_size = 1;
+  std::string id_prefix = "r";
+  std::string id_suffix;
+};
+std::string ProteinRelease(const ReleaseSpec& spec, int release);
+
 void WriteFile(const std::string& path, const std::string& data);
 std::string ReadFileOrDie(const std::string& path);
 

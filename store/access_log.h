@@ -1,0 +1,53 @@
+#pragma once
+
+// Which chunks readers use, carried from talariafs to maintenance. The
+// daemon opens a store read-only (it must not take the writer lock from the
+// admin), so it cannot count reads in the index; it counts them in memory
+// and now and then writes what it counted since the last time to a file of
+// its own, <store>/access/<pid>-<n>.counts (one "<hex id>\t<count>" per
+// line, written atomically). A writer of the store folds those files into
+// the chunk table's access counts and removes them. Counts are a hint for
+// optimize: a crash between folding a file and removing it counts it twice.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "store/core/mutex.h"
+#include "store/core/object_id.h"
+#include "store/core/status.h"
+#include "store/store_paths.h"
+
+namespace talaria::store {
+
+class ObjectStore;
+
+using AccessCounts = std::unordered_map<core::ObjectId, uint64_t>;
+
+// Counts reads in memory. Thread-safe.
+class AccessRecorder {
+ public:
+  explicit AccessRecorder(StorePaths paths) : paths_(std::move(paths)) {}
+
+  void Record(const core::ObjectId& id);
+  // Writes the counts gathered since the last Flush to a new file and starts
+  // counting afresh (a no-op when there is nothing to write). On failure the
+  // counts are kept for the next try.
+  core::Status Flush();
+
+ private:
+  const StorePaths paths_;
+  core::Mutex mu_;
+  AccessCounts counts_ GUARDED_BY(mu_);
+  uint64_t files_written_ GUARDED_BY(mu_) = 0;
+};
+
+// The counts in files not folded yet. Malformed lines are skipped (a hint,
+// not data); an unreadable directory is an error.
+core::Result<AccessCounts> PendingAccess(const StorePaths& paths);
+
+// Adds the pending counts of ids that are chunks to the chunk table and
+// removes the files. Needs a writable store. Returns the reads folded.
+core::Result<uint64_t> FoldAccessLogs(ObjectStore& store);
+
+}  // namespace talaria::store
