@@ -652,6 +652,9 @@ Result<Strategy> ParseStrategy(std::string_view name) {
 }
 
 uint64_t OptimizeReport::bytes_saved() const {
+  if (mode == Mode::kRun) {
+    return pack_bytes_before > pack_bytes_after ? pack_bytes_before - pack_bytes_after : 0;
+  }
   uint64_t total = 0;
   for (const auto& r : results) total += r.bytes_saved;
   return total;

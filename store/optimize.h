@@ -114,6 +114,9 @@ struct OptimizeReport {
   uint64_t verified_objects = 0;
   uint64_t verified_references = 0;
   std::vector<std::string> verify_problems;
+  // kRun: what the pack files shrank by (a rewrite's saving reaches the disk
+  // when its old copies go, so the strategies' savings do not add up);
+  // otherwise the sum of the strategies' estimates, each as if alone.
   uint64_t bytes_saved() const;
 };
 

@@ -1,6 +1,8 @@
 // talaria-store optimize --strategies LIST [--target-savings BYTES] [--dry-run | --estimate]
 //                        [--sample N] [--json]
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <sstream>
 
@@ -117,10 +119,15 @@ void PrintHuman(const store::OptimizeReport& r) {
     }
     std::printf("\n%-18s %s\n", "", s.detail.c_str());
   }
-  std::printf("total              %s %s; pack files %s", saved, HumanBytes(r.bytes_saved()).c_str(),
-              HumanBytes(r.pack_bytes_before).c_str());
-  if (r.mode == Mode::kRun) std::printf(" -> %s", HumanBytes(r.pack_bytes_after).c_str());
-  std::printf("\n");
+  if (r.mode == Mode::kRun) {
+    std::printf("total              pack files %s -> %s (%s given back)\n",
+                HumanBytes(r.pack_bytes_before).c_str(), HumanBytes(r.pack_bytes_after).c_str(),
+                HumanBytes(r.bytes_saved()).c_str());
+  } else {
+    std::printf(
+        "total              would save %s of %s of pack files (each strategy as if alone)\n",
+        HumanBytes(r.bytes_saved()).c_str(), HumanBytes(r.pack_bytes_before).c_str());
+  }
   if (r.mode != Mode::kRun) {
     std::printf("nothing was changed (%s)\n", ModeName(r.mode));
     return;
@@ -154,7 +161,7 @@ int RunOptimize(const CliContext& ctx, const OptimizeArgs& args) {
   using Mode = store::OptimizeOptions::Mode;
   options.mode = args.estimate ? Mode::kEstimate : args.dry_run ? Mode::kDryRun : Mode::kRun;
   options.estimate_sample = args.sample;
-  if (!args.json) {
+  if (!args.json && ::isatty(STDERR_FILENO)) {
     options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   }
   // Dry runs and estimates still take the writer lock: the store must not
