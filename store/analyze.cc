@@ -9,6 +9,7 @@
 #include "store/codec.h"
 #include "store/database_catalog.h"
 #include "store/pack_format.h"
+#include "store/repack.h"
 
 namespace talaria::store {
 
@@ -185,6 +186,12 @@ Result<AnalyzeReport> Analyze(ObjectStore& store, const AnalyzeOptions& options)
     r.unreferenced_bytes += info.entry.record_len;
   }
   TALARIA_RETURN_IF_ERROR(FindPacks(store, objects, options, &r));
+  {
+    TALARIA_ASSIGN_OR_RETURN(auto usage, IndexedPackUsage(store));
+    TALARIA_ASSIGN_OR_RETURN(SupersededCopies copies, FindSupersededCopies(store, usage));
+    r.duplicate_objects = copies.copies;
+    r.duplicate_bytes = copies.bytes;
+  }
   TALARIA_RETURN_IF_ERROR(EstimateRecompression(store, objects, options, &r));
   TALARIA_RETURN_IF_ERROR(EstimateDeltas(store, objects, options, &r));
   TALARIA_RETURN_IF_ERROR(FindAccess(store, &r));

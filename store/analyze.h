@@ -30,9 +30,10 @@ struct AnalyzeOptions {
 };
 
 struct AnalyzeReport {
-  // Content addressing stores every distinct content once: 0 unless the
-  // index itself is damaged (kept for the report's completeness).
+  // Objects stored twice: content addressing indexes each content once, but
+  // a rewrite (optimize) leaves the old copy in its pack until a repack.
   uint64_t duplicate_objects = 0;
+  uint64_t duplicate_bytes = 0;
   uint64_t unreferenced_objects = 0;  // no database version (or delta) needs them
   uint64_t unreferenced_bytes = 0;    // their pack records
   std::vector<PackFinding> sparse_packs, small_packs;

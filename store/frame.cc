@@ -71,8 +71,7 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
   // The level only guides optimize (no byte of the object depends on it);
   // still, one out of its codec's range is damage.
   h.level = static_cast<uint8_t>(p[6]);
-  const uint8_t max_level =
-      h.codec == CodecType::kZstd ? 22 : h.codec == CodecType::kLz4 ? 12 : 0;
+  const uint8_t max_level = h.codec == CodecType::kZstd ? 22 : h.codec == CodecType::kLz4 ? 12 : 0;
   if (h.level > max_level) {
     return core::Corruption("frame level " + std::to_string(h.level) + " is out of range");
   }

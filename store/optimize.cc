@@ -439,35 +439,12 @@ std::map<uint64_t, uint64_t> PackFileSizes(const StorePaths& paths) {
 Status Deduplication(Context& ctx, StrategyResult* r) {
   TALARIA_ASSIGN_OR_RETURN(auto usage, IndexedPackUsage(ctx.store));
   const auto sizes = PackFileSizes(ctx.store.paths());
-  std::unordered_map<ObjectId, std::pair<uint64_t, uint64_t>> home;  // id -> (pack, offset)
-  for (const auto& [pack, u] : usage) {
-    for (const ObjectInfo& info : u.live) home[info.id] = {info.entry.pack, info.entry.offset};
-  }
-  std::vector<uint64_t> packs;
-  uint64_t copies = 0, copy_bytes = 0;
-  for (const auto& [pack, u] : usage) {
-    auto size = sizes.find(pack);
-    if (size == sizes.end() || size->second <= u.live_bytes + kPackHeaderSize) continue;
-    r->candidates++;
-    uint64_t found = 0;
-    TALARIA_ASSIGN_OR_RETURN(
-        ScanResult scan,
-        ScanPack(ctx.store.paths().pack_file(pack), [&](const ScannedRecord& rec) -> Status {
-          auto it = home.find(rec.header.id);
-          if (it != home.end() && it->second != std::make_pair(pack, rec.offset)) {
-            found++;
-            copy_bytes += rec.header.record_len();
-          }
-          return core::OkStatus();
-        }));
-    (void)scan;
-    if (found > 0) packs.push_back(pack);
-    copies += found;
-  }
-  TALARIA_RETURN_IF_ERROR(RepackAndCount(ctx, packs, usage, sizes, r));
-  r->detail = std::to_string(copies) + " superseded copies (" + core::HumanBytes(copy_bytes) +
-              ") in " + std::to_string(packs.size()) + " packs, " +
-              (ctx.writing() ? "rewritten without them" : "to rewrite without them");
+  TALARIA_ASSIGN_OR_RETURN(SupersededCopies found, FindSupersededCopies(ctx.store, usage));
+  r->candidates = found.copies;
+  TALARIA_RETURN_IF_ERROR(RepackAndCount(ctx, found.packs, usage, sizes, r));
+  r->detail = std::to_string(found.copies) + " superseded copies (" +
+              core::HumanBytes(found.bytes) + ") in " + std::to_string(found.packs.size()) +
+              " packs, " + (ctx.writing() ? "rewritten without them" : "to rewrite without them");
   return core::OkStatus();
 }
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -93,6 +95,35 @@ Status RepackPacks(ObjectStore& store, const std::vector<uint64_t>& packs, Repac
     stats->packs_repacked++;
   }
   return core::OkStatus();
+}
+
+Result<SupersededCopies> FindSupersededCopies(ObjectStore& store,
+                                              const std::map<uint64_t, PackUsage>& usage) {
+  std::unordered_map<core::ObjectId, std::pair<uint64_t, uint64_t>> home;  // -> (pack, offset)
+  for (const auto& [pack, u] : usage) {
+    for (const ObjectInfo& info : u.live) home[info.id] = {info.entry.pack, info.entry.offset};
+  }
+  SupersededCopies found;
+  for (const auto& [pack, u] : usage) {
+    const std::string path = store.paths().pack_file(pack);
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec || size <= u.live_bytes + kPackHeaderSize) continue;
+    uint64_t in_pack = 0;
+    TALARIA_ASSIGN_OR_RETURN(
+        ScanResult scan, ScanPack(path, [&](const ScannedRecord& rec) -> Status {
+          auto it = home.find(rec.header.id);
+          if (it != home.end() && it->second != std::make_pair(pack, rec.offset)) {
+            in_pack++;
+            found.bytes += rec.header.record_len();
+          }
+          return core::OkStatus();
+        }));
+    (void)scan;
+    if (in_pack > 0) found.packs.push_back(pack);
+    found.copies += in_pack;
+  }
+  return found;
 }
 
 Status RemovePackFile(ObjectStore& store, uint64_t pack, uint64_t* removed_bytes) {

@@ -40,6 +40,17 @@ struct RepackStats {
   std::vector<std::string> problems;  // why, one line each, for damaged packs
 };
 
+// Records in pack files that hold an object whose indexed copy is elsewhere:
+// the old copies a rewrite (optimize) leaves behind, until a repack drops them.
+struct SupersededCopies {
+  uint64_t copies = 0;
+  uint64_t bytes = 0;           // their records
+  std::vector<uint64_t> packs;  // the indexed packs that hold any
+};
+// Scans only packs with dead bytes (file larger than its live records).
+core::Result<SupersededCopies> FindSupersededCopies(ObjectStore& store,
+                                                    const std::map<uint64_t, PackUsage>& usage);
+
 // Repacks each of `packs`. The writer's current pack is sealed first when it
 // is listed (and left alone, in `skipped`, when the disk has no room to copy
 // its live records). A pack with a damaged record is left in place and

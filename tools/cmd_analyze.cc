@@ -22,6 +22,7 @@ nlohmann::json ToJson(const store::AnalyzeReport& r) {
   nlohmann::json hottest = nlohmann::json::array();
   for (const auto& [id, n] : r.hottest) hottest.push_back({{"id", id.Hex()}, {"accesses", n}});
   return {{"duplicate_objects", r.duplicate_objects},
+          {"duplicate_bytes", r.duplicate_bytes},
           {"unreferenced", {{"objects", r.unreferenced_objects}, {"bytes", r.unreferenced_bytes}}},
           {"sparse_packs", PacksJson(r.sparse_packs)},
           {"sparse_dead_bytes", r.sparse_dead_bytes},
@@ -51,8 +52,8 @@ void PrintHuman(const store::AnalyzeReport& r) {
       "delta-encode  %llu whole chunks have a same-taxon chunk in another version: ~%s "
       "saved as deltas (from %llu sampled)\n",
       u(r.delta_candidates), HumanBytes(r.delta_saving_bytes).c_str(), u(r.delta_sampled));
-  std::printf("duplicates    %llu (content addressing stores each content once)\n",
-              u(r.duplicate_objects));
+  std::printf("duplicates    %llu old copies, %s (optimize Deduplication or gc drops them)\n",
+              u(r.duplicate_objects), HumanBytes(r.duplicate_bytes).c_str());
   std::printf("access        %llu chunks accessed, %llu never\n", u(r.chunks_with_access),
               u(r.cold_chunks));
   for (const auto& [id, n] : r.hottest) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "store/access_log.h"
+#include "store/analyze.h"
 #include "store/database_catalog.h"
 #include "store/ingest.h"
 #include "store/store_stats.h"
@@ -117,12 +118,17 @@ TEST_F(OptimizeTest, CompressionThenDeduplicationGiveBackWhatTheyEstimate) {
   auto before = ComputeStats(*store_);
   const StrategyResult compression = CheckHonest(Strategy::kCompression);
   EXPECT_GT(compression.changed, 0u);
-  // The superseded copies are still in the packs, until Deduplication.
+  // The superseded copies are still in the packs, until Deduplication;
+  // analyze finds them.
   EXPECT_GE(ComputeStats(*store_)->pack_bytes, before->pack_bytes);
+  auto analyzed = Analyze(*store_, AnalyzeOptions{});
+  ASSERT_TRUE(analyzed);
+  EXPECT_EQ(analyzed->duplicate_objects, compression.changed);
   const StrategyResult dedup = CheckHonest(Strategy::kDeduplication);
   EXPECT_GT(dedup.changed, 0u);
   auto after = ComputeStats(*store_);
   EXPECT_EQ(after->garbage_bytes, 0u);
+  EXPECT_EQ(Analyze(*store_, AnalyzeOptions{})->duplicate_objects, 0u);
   // What the pack files lost is what the rewrites saved (within the header
   // of a fresh pack).
   EXPECT_NEAR(static_cast<double>(before->pack_bytes - after->pack_bytes),
