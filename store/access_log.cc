@@ -52,30 +52,40 @@ void ReadCounts(const std::filesystem::path& file, AccessCounts* counts) {
 }  // namespace
 
 void AccessRecorder::Record(const ObjectId& id) {
-  core::MutexLock lock(&mu_);
-  counts_[id]++;
+  Shard& shard = shards_[static_cast<uint8_t>(id.view()[0]) % kShards];
+  core::MutexLock lock(&shard.mu);
+  shard.counts[id]++;
 }
 
 Status AccessRecorder::Flush() {
+  core::MutexLock flush(&flush_mu_);
   AccessCounts counts;
-  uint64_t n;
-  {
-    core::MutexLock lock(&mu_);
-    if (counts_.empty()) return core::OkStatus();
-    counts.swap(counts_);
-    n = files_written_++;
+  for (Shard& shard : shards_) {
+    core::MutexLock lock(&shard.mu);
+    if (counts.empty()) {
+      counts.swap(shard.counts);
+    } else {
+      for (const auto& [id, n] : shard.counts) counts[id] += n;
+      shard.counts.clear();
+    }
   }
+  if (counts.empty()) return core::OkStatus();
   std::ostringstream text;
   for (const auto& [id, count] : counts) text << id.Hex() << '\t' << count << '\n';
   std::error_code ec;
   std::filesystem::create_directories(paths_.access_dir(), ec);
   Status st = ec ? core::ErrnoError("create " + paths_.access_dir(), ec.value())
                  : core::WriteFileAtomic(paths_.access_dir() + "/" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(n) + kSuffix,
+                                             "-" + std::to_string(files_written_) + kSuffix,
                                          text.str());
-  if (!st) {
-    core::MutexLock lock(&mu_);
-    for (const auto& [id, count] : counts) counts_[id] += count;
+  if (st) {
+    files_written_++;
+  } else {  // kept for the next try
+    for (const auto& [id, count] : counts) {
+      Shard& shard = shards_[static_cast<uint8_t>(id.view()[0]) % kShards];
+      core::MutexLock lock(&shard.mu);
+      shard.counts[id] += count;
+    }
   }
   return st;
 }

@@ -9,6 +9,7 @@
 // the chunk table's access counts and removes them. Counts are a hint for
 // optimize: a crash between folding a file and removing it counts it twice.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -24,7 +25,8 @@ class ObjectStore;
 
 using AccessCounts = std::unordered_map<core::ObjectId, uint64_t>;
 
-// Counts reads in memory. Thread-safe.
+// Counts reads in memory. Thread-safe; the counts are split into shards by
+// id so that the daemon's reader threads rarely wait for each other.
 class AccessRecorder {
  public:
   explicit AccessRecorder(StorePaths paths) : paths_(std::move(paths)) {}
@@ -36,10 +38,16 @@ class AccessRecorder {
   core::Status Flush();
 
  private:
+  struct Shard {
+    core::Mutex mu;
+    AccessCounts counts GUARDED_BY(mu);
+  };
+  static constexpr size_t kShards = 16;
+
   const StorePaths paths_;
-  core::Mutex mu_;
-  AccessCounts counts_ GUARDED_BY(mu_);
-  uint64_t files_written_ GUARDED_BY(mu_) = 0;
+  std::array<Shard, kShards> shards_;
+  core::Mutex flush_mu_;  // one Flush at a time
+  uint64_t files_written_ GUARDED_BY(flush_mu_) = 0;
 };
 
 // The counts in files not folded yet. Malformed lines are skipped (a hint,
