@@ -1,0 +1,67 @@
+#pragma once
+
+// Reference selection for reductions (DESIGN §4): which sequences stay as
+// references and, for every other one (a child), the exact edit script that
+// rebuilds it from its reference. Longest first, greedily: a sequence whose
+// best candidate reference (from a minimizer index of the references so far)
+// aligns at the identity threshold or better becomes that reference's
+// child; otherwise it becomes a reference itself. With a ratio instead of an
+// identity, sequences are assigned down to kRatioFloorIdentity and then the
+// children least like their references are promoted until references make
+// up the ratio.
+//
+// Sequences are compared only within their group (taxonomy-aware reduction
+// groups by taxon); groups are reduced in parallel.
+//
+// Thread-safe (a pure function of its inputs).
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "store/banded_alignment.h"
+#include "store/core/status.h"
+
+namespace talaria::store {
+
+inline constexpr double kRatioFloorIdentity = 0.5;
+
+struct ReduceInput {
+  std::string_view residues;
+  uint64_t group = 0;  // only sequences of one group are paired
+};
+
+struct ReduceParams {
+  // Exactly one: the fraction of sequences to keep as references, or the
+  // least identity (copies / alignment columns) a child must have.
+  std::optional<double> ratio;
+  std::optional<double> identity;
+  uint64_t min_length = 0;         // shorter sequences always stay references
+  size_t max_candidates = 4;       // references aligned per sequence, most shared words first
+  size_t cache_entries = 1 << 16;  // alignment cache (LRU) bound
+  unsigned threads = 1;
+};
+
+struct ReduceAssignment {
+  int64_t reference = -1;  // index of the reference; -1: this is a reference
+  EditScript script;       // reference -> this sequence (children only)
+  double identity = 1.0;
+};
+
+struct ReduceStats {
+  uint64_t sequences = 0, references = 0, children = 0;
+  uint64_t alignments = 0;  // computed
+  uint64_t cache_lookups = 0, cache_hits = 0;
+  uint64_t promoted = 0;  // children made references to meet a ratio
+  double hit_rate() const {
+    return cache_lookups ? static_cast<double>(cache_hits) / static_cast<double>(cache_lookups) : 0;
+  }
+};
+
+core::Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInput> inputs,
+                                                            const ReduceParams& params,
+                                                            ReduceStats* stats);
+
+}  // namespace talaria::store
