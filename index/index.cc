@@ -15,7 +15,9 @@ Index::Index(std::unique_ptr<LmdbEnv> env)
       databases_(env_->dbi(kDatabasesTable)),
       chunks_(env_->dbi(kChunksTable), env_->dbi(kTaxonChunksTable)),
       taxonomy_(env_->dbi(kTaxonomyTable), env_->dbi(kTaxonomyChildrenTable)),
-      state_(env_->dbi(kStateTable)) {}
+      state_(env_->dbi(kStateTable)),
+      reductions_(env_->dbi(kReductionsTable), env_->dbi(kChildDeltasTable),
+                  env_->dbi(kReferenceDeltasTable)) {}
 
 namespace {
 
@@ -47,7 +49,9 @@ Result<std::unique_ptr<Index>> Index::Open(const std::string& dir, const EnvOpti
                                    {kMetaTable},     {kDatabasesTable},
                                    {kChunksTable},   {kTaxonChunksTable, MDB_DUPSORT},
                                    {kTaxonomyTable}, {kTaxonomyChildrenTable, MDB_DUPSORT},
-                                   {kStateTable}};
+                                   {kStateTable},    {kReductionsTable},
+                                   {kChildDeltasTable, MDB_DUPSORT},
+                                   {kReferenceDeltasTable, MDB_DUPSORT}};
   if (!options.create) TALARIA_RETURN_IF_ERROR(CheckSchema(dir, options));
   TALARIA_ASSIGN_OR_RETURN(auto env, LmdbEnv::Open(dir, tables, options));
   auto index = std::make_unique<Index>(std::move(env));

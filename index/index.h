@@ -16,6 +16,7 @@
 #include "index/meta_table.h"
 #include "index/object_table.h"
 #include "index/pack_table.h"
+#include "index/reduction_table.h"
 #include "index/state_table.h"
 #include "index/taxonomy_table.h"
 
@@ -37,6 +38,7 @@ class Index {
   const ChunkTable& chunks() const { return chunks_; }
   const TaxonomyTable& taxonomy() const { return taxonomy_; }
   const StateTable& state() const { return state_; }
+  const ReductionTable& reductions() const { return reductions_; }
 
   core::Result<ReadTxn> BeginRead() const { return env_->BeginRead(); }
   core::Status Update(const std::function<core::Status(WriteTxn&)>& fn) { return env_->Update(fn); }
@@ -50,6 +52,7 @@ class Index {
   ChunkTable chunks_;
   TaxonomyTable taxonomy_;
   StateTable state_;
+  ReductionTable reductions_;
 };
 
 }  // namespace talaria::index

@@ -9,7 +9,7 @@
 
 namespace talaria::index {
 
-inline constexpr uint32_t kSchemaVersion = 2;
+inline constexpr uint32_t kSchemaVersion = 3;
 
 inline constexpr char kObjectsTable[] = "objects";      // object id (32 bytes) -> ObjectEntry
 inline constexpr char kPacksTable[] = "packs";          // pack number (8, big-endian) -> PackEntry
@@ -21,6 +21,11 @@ inline constexpr char kTaxonomyTable[] = "taxonomy";         // taxid -> parent,
 inline constexpr char kTaxonomyChildrenTable[] =
     "taxonomy_children";                        // taxid -> children (dupsort)
 inline constexpr char kStateTable[] = "state";  // operation -> progress (JSON)
+inline constexpr char kReductionsTable[] = "reductions";  // profile -> ReductionEntry
+inline constexpr char kChildDeltasTable[] =
+    "child_deltas";  // profile \0 child id -> delta chunk ids (dupsort)
+inline constexpr char kReferenceDeltasTable[] =
+    "reference_deltas";  // profile \0 reference id -> delta chunk ids (dupsort)
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 // Grows by one with every taxonomy load (readers key cached subtrees by it).

@@ -1,6 +1,7 @@
 #include "store/database_catalog.h"
 
 #include "store/catalog_snapshot.h"
+#include "store/reduction.h"
 
 #include <map>
 #include <set>
@@ -137,6 +138,11 @@ Result<std::vector<ObjectId>> DatabaseRoots(ObjectStore& store) {
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
     std::vector<ObjectId> objects = VersionObjects(v.manifest, m);
+    roots.insert(roots.end(), objects.begin(), objects.end());
+  }
+  TALARIA_ASSIGN_OR_RETURN(std::vector<ReductionInfo> reductions, ListReductions(store));
+  for (const ReductionInfo& r : reductions) {
+    std::vector<ObjectId> objects = ReductionObjects(r.entry.manifest, r.manifest);
     roots.insert(roots.end(), objects.begin(), objects.end());
   }
   return roots;

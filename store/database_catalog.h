@@ -36,8 +36,9 @@ core::Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest,
 core::Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
                                    const std::string& version);
 
-// Every object that registered database versions need: manifests, layouts
-// and chunks (delta bases are added by gc's own marking).
+// Every object that registered database versions and reduction profiles
+// need: manifests, layouts, chunks, record indexes, delta chunks, and the
+// catalogue snapshot (delta bases are added by gc's own marking).
 core::Result<std::vector<core::ObjectId>> DatabaseRoots(ObjectStore& store);
 
 // The objects one version needs (without delta bases): its manifest

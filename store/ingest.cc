@@ -33,18 +33,6 @@ using core::Status;
 
 namespace {
 
-Status ValidateName(const std::string& what, const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 128 && name != "." && name != "..";
-  for (char c : name) {
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-                c == '+');
-  }
-  if (!ok) {
-    return core::InvalidArgument(what + " '" + name +
-                                 "' must be 1-128 characters of A-Z a-z 0-9 . _ + -");
-  }
-  return core::OkStatus();
-}
 
 // The name a source is served under: its file name without a compression suffix.
 std::string SourceName(const std::string& path, SourceEncoding encoding) {
@@ -489,6 +477,19 @@ Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId&
 }
 
 }  // namespace
+
+Status ValidateName(const std::string& what, const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 128 && name != "." && name != "..";
+  for (char c : name) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+                c == '+');
+  }
+  if (!ok) {
+    return core::InvalidArgument(what + " '" + name +
+                                 "' must be 1-128 characters of A-Z a-z 0-9 . _ + -");
+  }
+  return core::OkStatus();
+}
 
 Status ValidateDatabaseName(const std::string& name) { return ValidateName("database name", name); }
 

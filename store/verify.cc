@@ -13,6 +13,7 @@
 #include "store/core/parallel.h"
 #include "store/database_catalog.h"
 #include "store/frame.h"
+#include "store/reduction_manifest.h"
 
 namespace talaria::store {
 
@@ -134,6 +135,25 @@ core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& 
       need(c.id, who + " as a chunk of taxon " + std::to_string(c.taxon));
       if (!c.fai.IsZero()) need(c.fai, who + " as the record index of chunk " + c.id.Hex());
     }
+  }
+  std::vector<std::pair<std::string, index::ReductionEntry>> profiles;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(profiles, store.index().reductions().List(txn));
+  }
+  for (const auto& [profile, entry] : profiles) {
+    const std::string who = "reduction profile " + profile;
+    need(entry.manifest, who + " as its manifest");
+    if (!present.count(entry.manifest)) continue;
+    auto bytes = store.Get(entry.manifest);
+    if (!bytes) continue;  // reported as the object it is
+    auto m = DecodeReductionManifest(**bytes);
+    if (!m) continue;
+    for (const ReferenceChunk& c : m->reference_chunks) {
+      need(c.id, who + " as a reference chunk");
+      need(c.fai, who + " as the record index of reference chunk " + c.id.Hex());
+    }
+    for (const DeltaChunkInfo& d : m->delta_chunks) need(d.id, who + " as a delta chunk");
   }
   return core::OkStatus();
 }

@@ -61,6 +61,8 @@ void AddVerifyCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddAnalyzeCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddGcCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddOptimizeCommand(CLI::App& app, CliContext& ctx, Runner* run);
+void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run);
+void AddReductionCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIndexCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddIngestCommand(CLI::App& app, CliContext& ctx, Runner* run);
 void AddDbCommand(CLI::App& app, CliContext& ctx, Runner* run);

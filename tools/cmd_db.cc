@@ -16,15 +16,6 @@ namespace talaria::tools {
 
 namespace {
 
-std::string Iso8601(uint64_t unix_s) {
-  std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 int RunLs(const CliContext& ctx, bool json) {
   auto store = ctx.OpenStore(false);
   if (!store) return Fail(store.error());
@@ -136,25 +127,8 @@ int RunExport(const CliContext& ctx, const std::string& spec, const std::string&
     return Fail(file.empty() ? "the version has several source files; pick one with --file:" + names
                              : "no source file '" + file + "'; it has:" + names);
   }
-  int fd = STDOUT_FILENO;
-  core::UniqueFd owned;
-  std::string tmp = out + ".tmp." + std::to_string(::getpid());
-  if (!out.empty()) {
-    auto f = core::OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC);
-    if (!f) return Fail(f.error());
-    owned = std::move(*f);
-    fd = owned.get();
-  }
-  auto st = store::ExportSource(**store, *m, *source, [&](std::string_view piece) {
-    return core::WriteAll(fd, piece, out.empty() ? "standard output" : tmp);
-  });
-  if (st && !out.empty()) st = core::Fsync(fd, tmp);
-  if (!out.empty()) {
-    if (!st || ::rename(tmp.c_str(), out.c_str()) != 0) {
-      ::unlink(tmp.c_str());
-      if (st) return Fail("rename " + tmp + " to " + out + " failed");
-    }
-  }
+  auto st = WriteStreamed(
+      out, [&](const PieceSink& sink) { return store::ExportSource(**store, *m, *source, sink); });
   return st ? kExitOk : Fail(st.error());
 }
 

@@ -1,10 +1,15 @@
 #include "tools/output.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
+
+#include "store/core/file_io.h"
 
 namespace talaria::tools {
 
@@ -43,6 +48,34 @@ void Progress::Finish() {
 nlohmann::json TaxonCountJson(const store::TaxonCount& c) {
   return {{"taxon", c.taxon},       {"name", c.name},     {"rank", c.rank},  {"records", c.records},
           {"residues", c.residues}, {"chunks", c.chunks}, {"bytes", c.bytes}};
+}
+
+std::string Iso8601(uint64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+core::Status WriteStreamed(const std::string& path,
+                           const std::function<core::Status(const PieceSink&)>& produce) {
+  if (path.empty()) {
+    return produce([](std::string_view piece) {
+      return core::WriteAll(STDOUT_FILENO, piece, "standard output");
+    });
+  }
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  auto f = core::OpenFile(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+  if (!f) return core::Propagate(f.error());
+  core::Status st =
+      produce([&](std::string_view piece) { return core::WriteAll(f->get(), piece, tmp); });
+  if (st) st = core::Fsync(f->get(), tmp);
+  if (st && ::rename(tmp.c_str(), path.c_str()) != 0)
+    st = core::ErrnoError("rename " + tmp + " to " + path, errno);
+  if (!st) ::unlink(tmp.c_str());
+  return st;
 }
 
 }  // namespace talaria::tools

@@ -4,11 +4,13 @@
 // logs, progress and errors go to stderr.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "store/core/human_bytes.h"
+#include "store/core/status.h"
 #include "store/taxonomy_stats.h"
 
 namespace talaria::tools {
@@ -32,6 +34,16 @@ class Progress {
   bool drawn_ = false;
   double start_s_;
 };
+
+// "2026-11-30T07:58:10Z".
+std::string Iso8601(uint64_t unix_s);
+
+// Runs `produce`, which writes its output in pieces to the sink it is given:
+// to standard output when `path` is empty, else to `path` atomically (a
+// temporary file, fsynced, then renamed; removed on failure).
+using PieceSink = std::function<core::Status(std::string_view)>;
+core::Status WriteStreamed(const std::string& path,
+                           const std::function<core::Status(const PieceSink&)>& produce);
 
 // The JSON object of one taxon's counts (taxonomy stats, stats).
 nlohmann::json TaxonCountJson(const store::TaxonCount& c);

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   AddDbCommand(app, ctx, &run);
   AddTaxonomyCommand(app, ctx, &run);
   AddQueryCommand(app, ctx, &run);
+  AddReduceCommand(app, ctx, &run);
+  AddReductionCommand(app, ctx, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,410 @@
+#include "store/reduction.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+
+#include "store/database_catalog.h"
+#include "store/delta_record.h"
+#include "store/fasta_index.h"
+#include "store/ingest.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+namespace {
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// One record of the source version.
+struct SourceRecord {
+  std::string_view text;  // into a chunk held by `chunks`
+  TaxonId taxon = 0;
+  RecordParts parts;
+};
+
+struct Source {
+  std::vector<std::shared_ptr<const std::string>> chunks;  // keeps the texts alive
+  std::vector<SourceRecord> records;
+};
+
+Result<Source> LoadSource(ObjectStore& store, const DatabaseManifest& m) {
+  Source s;
+  for (const ManifestChunk& c : m.chunks) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(c.id));
+    s.chunks.push_back(bytes);
+    for (std::string_view rec : SplitRecords(*bytes)) {
+      s.records.push_back(SourceRecord{rec, c.taxon, SplitRecord(rec)});
+    }
+  }
+  return s;
+}
+
+// Where each reference record went: (reference chunk, index in it).
+struct Placement {
+  uint32_t chunk = 0;
+  uint32_t index = 0;
+};
+
+struct BuiltChunks {
+  std::vector<ClosedChunk> chunks;        // in manifest order
+  std::map<size_t, Placement> placement;  // source record -> where it is
+};
+
+// Chunks the reference records by taxon, in source order, as ingest does.
+Result<BuiltChunks> ChunkReferences(const Source& src, const std::vector<ReduceAssignment>& a,
+                                    const ChunkingOptions& chunking) {
+  BuiltChunks built;
+  std::vector<ClosedChunk> closed;
+  Chunker chunker(chunking, [&](ClosedChunk&& c) { closed.push_back(std::move(c)); });
+  std::map<TaxonId, std::vector<size_t>> by_taxon;  // reference records of each taxon, in order
+  for (size_t i = 0; i < src.records.size(); i++) {
+    if (a[i].reference >= 0) continue;
+    const SourceRecord& r = src.records[i];
+    TALARIA_RETURN_IF_ERROR(chunker.Add(r.taxon, r.text, r.parts.residues.size()));
+    by_taxon[r.taxon].push_back(i);
+  }
+  TALARIA_RETURN_IF_ERROR(chunker.Finish());
+  std::sort(closed.begin(), closed.end(), [](const ClosedChunk& x, const ClosedChunk& y) {
+    return x.taxon != y.taxon ? x.taxon < y.taxon : x.seq_in_taxon < y.seq_in_taxon;
+  });
+  std::map<TaxonId, size_t> next;  // next reference record of each taxon to place
+  for (uint32_t k = 0; k < closed.size(); k++) {
+    const auto& records = by_taxon[closed[k].taxon];
+    size_t& n = next[closed[k].taxon];
+    for (uint32_t j = 0; j < closed[k].records; j++) built.placement[records[n++]] = {k, j};
+  }
+  built.chunks = std::move(closed);
+  return built;
+}
+
+std::string RefToChildrenLine(std::string_view reference_id, const std::vector<std::string>& kids) {
+  std::string line(reference_id);
+  for (const auto& k : kids) line += '\t' + k;
+  return line + '\n';
+}
+
+// The delta records of each reference of a chunk, by index in that chunk.
+Result<std::map<uint32_t, std::vector<DeltaRecord>>> ChildrenOf(ObjectStore& store,
+                                                                const ReductionManifest& m,
+                                                                uint32_t reference_chunk) {
+  std::map<uint32_t, std::vector<DeltaRecord>> out;
+  for (const DeltaChunkInfo& d : m.delta_chunks) {
+    if (d.reference_chunk != reference_chunk) continue;
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
+    TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
+    for (DeltaRecord& r : records) out[r.reference_index].push_back(std::move(r));
+  }
+  return out;
+}
+
+Status Register(ObjectStore& store, const std::string& profile, const ObjectId& manifest_id,
+                const std::vector<std::pair<ObjectId, std::vector<DeltaRecord>>>& deltas,
+                uint64_t elapsed_ms) {
+  return store.index().Update([&](index::WriteTxn& txn) -> Status {
+    TALARIA_RETURN_IF_ERROR(
+        store.index().reductions().Put(txn, profile, {manifest_id, NowMs() / 1000, elapsed_ms}));
+    for (const auto& [chunk, records] : deltas) {
+      for (const DeltaRecord& d : records) {
+        TALARIA_RETURN_IF_ERROR(
+            store.index().reductions().AddChild(txn, profile, d.child_id, chunk));
+        TALARIA_RETURN_IF_ERROR(
+            store.index().reductions().AddReference(txn, profile, d.reference_id, chunk));
+      }
+    }
+    return core::OkStatus();
+  });
+}
+
+}  // namespace
+
+std::vector<std::string_view> SplitRecords(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = text.find('>');
+  while (start != std::string_view::npos && start < text.size()) {
+    size_t next = text.find("\n>", start);
+    const size_t end = next == std::string_view::npos ? text.size() : next + 1;
+    out.push_back(text.substr(start, end - start));
+    start = next == std::string_view::npos ? std::string_view::npos : next + 1;
+  }
+  return out;
+}
+
+std::string_view RecordId(std::string_view record_text) {
+  std::string_view h = record_text.substr(1);
+  const size_t end = h.find_first_of(" \t\r\n");
+  return end == std::string_view::npos ? h : h.substr(0, end);
+}
+
+Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options) {
+  const uint64_t start_ms = NowMs();
+  TALARIA_RETURN_IF_ERROR(ValidateName("profile name", options.profile));
+  auto say = [&](const std::string& s) {
+    if (options.progress) options.progress(s);
+  };
+  TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
+                           ResolveDatabase(store, options.database));
+  TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
+  say("reading " + version.name + "/" + version.version);
+  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
+
+  std::vector<ReduceInput> inputs;
+  for (const SourceRecord& r : src.records) {
+    inputs.push_back(
+        ReduceInput{r.parts.residues, options.parameters.taxonomy_aware ? r.taxon : 0});
+  }
+  ReduceParams params;
+  params.ratio = options.parameters.ratio;
+  params.identity = options.parameters.identity;
+  params.min_length = options.parameters.min_length;
+  params.threads = options.threads;
+  ReduceResult result;
+  say("choosing references among " + std::to_string(inputs.size()) + " sequences");
+  TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
+                           ReduceSequences(inputs, params, &result.stats));
+
+  say("storing references and deltas");
+  TALARIA_ASSIGN_OR_RETURN(BuiltChunks built, ChunkReferences(src, assignment, options.chunking));
+  ReductionManifest& m = result.manifest;
+  m.profile = options.profile;
+  m.parameters = options.parameters;
+  m.database = version.name;
+  m.version = version.version;
+  m.source_manifest = version.manifest;
+  std::vector<std::string> chunk_texts, fai_texts;
+  for (const ClosedChunk& c : built.chunks) {
+    fai_texts.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
+    m.reference_chunks.push_back(ReferenceChunk{ObjectId::Hash(c.bytes),
+                                                ObjectId::Hash(fai_texts.back()), c.taxon,
+                                                c.records, c.bytes.size()});
+    m.statistics.reference_bytes += c.bytes.size();
+  }
+  // Children grouped by their reference's chunk, then by reference, then in
+  // source order; each one rebuilt and checked before anything is stored.
+  struct Child {
+    DeltaRecord delta;
+    uint64_t bytes = 0;  // of its record text
+  };
+  std::vector<std::vector<Child>> by_chunk(built.chunks.size());
+  uint64_t child_residues = 0, copied = 0;
+  for (size_t i = 0; i < src.records.size(); i++) {
+    const ReduceAssignment& a = assignment[i];
+    m.statistics.original_bytes += src.records[i].text.size();
+    if (a.reference < 0) continue;
+    const Placement p = built.placement.at(static_cast<size_t>(a.reference));
+    const SourceRecord& child = src.records[i];
+    const SourceRecord& ref = src.records[static_cast<size_t>(a.reference)];
+    DeltaRecord d;
+    d.child_id = RecordId(child.text);
+    d.reference_id = RecordId(ref.text);
+    d.reference_index = p.index;
+    d.taxon = child.taxon;
+    d.header_line = child.parts.header_line;
+    d.layout = child.parts.layout;
+    d.script = a.script;
+    d.sha256 = ObjectId::Hash(child.text);
+    TALARIA_ASSIGN_OR_RETURN(std::string rebuilt, RebuildChild(d, ref.parts.residues));
+    if (rebuilt != child.text) return core::Corruption("child " + d.child_id + " did not rebuild");
+    child_residues += child.parts.residues.size();
+    copied += Stats(d.script).matches;
+    by_chunk[p.chunk].push_back(Child{std::move(d), child.text.size()});
+  }
+  std::vector<std::string> delta_texts;
+  std::vector<std::pair<ObjectId, std::vector<DeltaRecord>>> deltas;
+  for (uint32_t k = 0; k < by_chunk.size(); k++) {
+    auto& kids = by_chunk[k];
+    std::stable_sort(kids.begin(), kids.end(), [](const Child& x, const Child& y) {
+      return x.delta.reference_index < y.delta.reference_index;
+    });
+    // Split so that no delta chunk grows past the chunk size limit.
+    for (size_t from = 0; from < kids.size();) {
+      std::vector<DeltaRecord> part;
+      uint64_t size = 0;
+      DeltaChunkInfo info;
+      info.reference_chunk = k;
+      while (from < kids.size() && (part.empty() || size < options.chunking.max_chunk_bytes)) {
+        const std::string line = FormatDeltaLine(kids[from].delta);
+        size += line.size();
+        info.deltas_dat_bytes += line.size();
+        info.child_bytes += kids[from].bytes;
+        part.push_back(std::move(kids[from++].delta));
+      }
+      info.children = part.size();
+      delta_texts.push_back(EncodeDeltaChunk(part));
+      info.id = ObjectId::Hash(delta_texts.back());
+      m.statistics.delta_bytes += delta_texts.back().size();
+      m.delta_chunks.push_back(info);
+      deltas.emplace_back(info.id, std::move(part));
+    }
+  }
+  // ref2children.tsv: one line per reference with children, in references.fasta order.
+  for (uint32_t k = 0; k < built.chunks.size(); k++) {
+    const auto records = SplitRecords(built.chunks[k].bytes);
+    std::map<uint32_t, std::vector<std::string>> kids;
+    for (size_t j = 0; j < m.delta_chunks.size(); j++) {
+      if (m.delta_chunks[j].reference_chunk != k) continue;
+      for (const DeltaRecord& d : deltas[j].second) kids[d.reference_index].push_back(d.child_id);
+    }
+    for (const auto& [index, children] : kids) {
+      m.ref2children_bytes += RefToChildrenLine(RecordId(records[index]), children).size();
+    }
+  }
+  auto& st = m.statistics;
+  st.original_sequences = src.records.size();
+  st.reference_sequences = result.stats.references;
+  st.child_sequences = result.stats.children;
+  st.actual_ratio = src.records.empty() ? 1.0
+                                        : static_cast<double>(st.reference_sequences) /
+                                              static_cast<double>(st.original_sequences);
+  st.coverage =
+      child_residues ? static_cast<double>(copied) / static_cast<double>(child_residues) : 1.0;
+  st.alignments = result.stats.alignments;
+  st.cache_hit_rate = result.stats.hit_rate();
+  const std::string manifest_text = EncodeReductionManifest(m);
+  result.manifest_id = ObjectId::Hash(manifest_text);
+
+  TALARIA_ASSIGN_OR_RETURN(ReductionInfo existing_or_none, [&]() -> Result<ReductionInfo> {
+    auto r = LoadReduction(store, options.profile);
+    if (!r && r.error().code() == core::Code::kNotFound) return ReductionInfo{};
+    return r;
+  }());
+  if (!existing_or_none.profile.empty()) {
+    if (existing_or_none.entry.manifest == result.manifest_id) {
+      result.unchanged = true;
+      result.elapsed_ms = existing_or_none.entry.elapsed_ms;
+      return result;
+    }
+    return core::InvalidArgument("profile " + options.profile +
+                                 " already holds another reduction; remove it first "
+                                 "(talaria-store reduction rm " +
+                                 options.profile + ")");
+  }
+
+  // Objects first (one fsync per batch), then the index in one commit.
+  std::vector<PutRequest> requests;
+  for (size_t k = 0; k < built.chunks.size(); k++) {
+    requests.push_back({built.chunks[k].bytes, PutOptions{ObjectKind::kChunk}});
+    requests.push_back({fai_texts[k], PutOptions{ObjectKind::kFastaIndex}});
+  }
+  for (const auto& t : delta_texts) requests.push_back({t, PutOptions{ObjectKind::kDeltaChunk}});
+  requests.push_back({manifest_text, PutOptions{ObjectKind::kManifest}});
+  TALARIA_RETURN_IF_ERROR(store.PutBatch(std::span<const PutRequest>(requests)));
+  result.elapsed_ms = NowMs() - start_ms;
+  TALARIA_RETURN_IF_ERROR(
+      Register(store, options.profile, result.manifest_id, deltas, result.elapsed_ms));
+  return result;
+}
+
+Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string& profile) {
+  std::optional<index::ReductionEntry> entry;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(entry, store.index().reductions().Get(txn, profile));
+  }
+  if (!entry) return core::NotFound("no reduction profile '" + profile + "'");
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(entry->manifest));
+  auto m = DecodeReductionManifest(*bytes);
+  if (!m)
+    return core::Propagate(m.error().WithContext("reduction manifest " + entry->manifest.Hex()));
+  return ReductionInfo{profile, *entry, std::move(*m)};
+}
+
+Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store) {
+  std::vector<std::pair<std::string, index::ReductionEntry>> list;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(list, store.index().reductions().List(txn));
+  }
+  std::vector<ReductionInfo> out;
+  for (const auto& [profile, entry] : list) {
+    TALARIA_ASSIGN_OR_RETURN(ReductionInfo info, LoadReduction(store, profile));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Status RemoveReduction(ObjectStore& store, const std::string& profile) {
+  return store.index().Update([&](index::WriteTxn& txn) -> Status {
+    TALARIA_ASSIGN_OR_RETURN(auto entry, store.index().reductions().Get(txn, profile));
+    if (!entry) return core::NotFound("no reduction profile '" + profile + "'");
+    return store.index().reductions().Delete(txn, profile);
+  });
+}
+
+std::vector<ObjectId> ReductionObjects(const ObjectId& manifest_id, const ReductionManifest& m) {
+  std::vector<ObjectId> ids{manifest_id};
+  for (const auto& c : m.reference_chunks) {
+    ids.push_back(c.id);
+    ids.push_back(c.fai);
+  }
+  for (const auto& d : m.delta_chunks) ids.push_back(d.id);
+  return ids;
+}
+
+Status ExportReferences(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
+  for (const auto& c : m.reference_chunks) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(c.id));
+    TALARIA_RETURN_IF_ERROR(out(*bytes));
+  }
+  return core::OkStatus();
+}
+
+Status ExportDeltas(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
+  for (const auto& d : m.delta_chunks) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
+    TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
+    std::string text;
+    for (const DeltaRecord& r : records) text += FormatDeltaLine(r);
+    TALARIA_RETURN_IF_ERROR(out(text));
+  }
+  return core::OkStatus();
+}
+
+Status ExportRefToChildren(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
+  for (uint32_t k = 0; k < m.reference_chunks.size(); k++) {
+    TALARIA_ASSIGN_OR_RETURN(auto kids, ChildrenOf(store, m, k));
+    if (kids.empty()) continue;
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(m.reference_chunks[k].id));
+    const auto records = SplitRecords(*bytes);
+    std::string text;
+    for (const auto& [index, children] : kids) {
+      if (index >= records.size()) return core::Corruption("delta names a missing reference");
+      std::vector<std::string> ids;
+      for (const DeltaRecord& d : children) ids.push_back(d.child_id);
+      text += RefToChildrenLine(RecordId(records[index]), ids);
+    }
+    TALARIA_RETURN_IF_ERROR(out(text));
+  }
+  return core::OkStatus();
+}
+
+Status ExportExpanded(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
+  for (uint32_t k = 0; k < m.reference_chunks.size(); k++) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(m.reference_chunks[k].id));
+    TALARIA_ASSIGN_OR_RETURN(auto kids, ChildrenOf(store, m, k));
+    const auto records = SplitRecords(*bytes);
+    std::string text;
+    for (uint32_t j = 0; j < records.size(); j++) {
+      text.append(records[j]);
+      auto it = kids.find(j);
+      if (it == kids.end()) continue;
+      const std::string residues = SplitRecord(records[j]).residues;
+      for (const DeltaRecord& d : it->second) {
+        TALARIA_ASSIGN_OR_RETURN(std::string child, RebuildChild(d, residues));
+        text += child;
+      }
+    }
+    TALARIA_RETURN_IF_ERROR(out(text));
+  }
+  return core::OkStatus();
+}
+
+}  // namespace talaria::store

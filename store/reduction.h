@@ -1,0 +1,78 @@
+#pragma once
+
+// Reductions of a database version (DESIGN §4, §6): reduce one into a
+// profile, register it, list, load, remove it, and give back its files —
+// references.fasta, deltas.dat, ref2children.tsv, expanded.fasta — in
+// pieces. Every child is rebuilt from its delta and checked against its
+// SHA-256 before the profile is registered, and again whenever it is read.
+//
+// Thread-safe (as the ObjectStore); reducing needs a writable store.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "index/reduction_table.h"
+#include "store/chunker.h"
+#include "store/object_store.h"
+#include "store/reducer.h"
+#include "store/reduction_manifest.h"
+
+namespace talaria::store {
+
+struct ReduceOptions {
+  std::string database;  // NAME (its current version) or NAME/VERSION
+  std::string profile;
+  ReductionParameters parameters;
+  unsigned threads = 1;
+  ChunkingOptions chunking;  // of the reference chunks
+  std::function<void(const std::string&)> progress;
+};
+
+struct ReduceResult {
+  core::ObjectId manifest_id;
+  ReductionManifest manifest;
+  ReduceStats stats;
+  uint64_t elapsed_ms = 0;
+  bool unchanged = false;  // the profile already held exactly this reduction
+};
+
+// kInvalidArgument for a bad profile name or parameters, kNotFound for an
+// unknown database, kAlreadyExists-like kInvalidArgument when the profile
+// exists with another reduction (remove it first).
+core::Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options);
+
+struct ReductionInfo {
+  std::string profile;
+  index::ReductionEntry entry;
+  ReductionManifest manifest;
+};
+// kNotFound names the profile.
+core::Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string& profile);
+core::Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store);
+// Unregisters the profile; its objects stay until gc. kNotFound if absent.
+core::Status RemoveReduction(ObjectStore& store, const std::string& profile);
+
+// The objects a profile needs: its manifest, reference chunks and their
+// record indexes, delta chunks (gc roots).
+std::vector<core::ObjectId> ReductionObjects(const core::ObjectId& manifest_id,
+                                             const ReductionManifest& m);
+
+// The files of a profile, written in pieces to `out`.
+using Sink = std::function<core::Status(std::string_view)>;
+core::Status ExportReferences(ObjectStore& store, const ReductionManifest& m, const Sink& out);
+core::Status ExportDeltas(ObjectStore& store, const ReductionManifest& m, const Sink& out);
+core::Status ExportRefToChildren(ObjectStore& store, const ReductionManifest& m, const Sink& out);
+// Every sequence of the source: each reference followed by its children,
+// rebuilt (and checked) as they are written.
+core::Status ExportExpanded(ObjectStore& store, const ReductionManifest& m, const Sink& out);
+
+// The records of a FASTA text made of whole records (a chunk's bytes).
+std::vector<std::string_view> SplitRecords(std::string_view text);
+// A record's id: its header's first word, without '>'.
+std::string_view RecordId(std::string_view record_text);
+
+}  // namespace talaria::store

@@ -1,0 +1,263 @@
+#include "store/reduction.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "store/database_catalog.h"
+#include "store/delta_record.h"
+#include "store/gc.h"
+#include "store/ingest.h"
+#include "store/verify.h"
+#include "tests/testing/store_fixture.h"
+
+namespace talaria::store {
+namespace {
+
+using core::Result;
+using core::Status;
+
+std::vector<std::string> SortedRecords(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view r : SplitRecords(text)) out.emplace_back(r);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class ReductionTest : public testing::StoreTest {
+ protected:
+  void Ingest(const std::string& path, const std::string& db = "db") {
+    IngestOptions o;
+    o.database = db;
+    o.version = "1";
+    o.files = {path};
+    auto r = IngestDatabase(*store_, o);
+    ASSERT_TRUE(r) << r.error().ToString();
+  }
+
+  std::string IngestGenerated(int records = 6000, int family_size = 8) {
+    testing::ReleaseSpec spec;
+    spec.records = records;
+    spec.taxa = 6;
+    spec.line_width = 60;
+    spec.family_size = family_size;
+    const std::string text = testing::ProteinRelease(spec, 1);
+    testing::WriteFile(dir_ / "db.fasta", text);
+    Ingest(dir_ / "db.fasta");
+    return text;
+  }
+
+  Result<ReduceResult> Reduce(const std::string& profile, std::optional<double> ratio,
+                              std::optional<double> identity, bool taxonomy_aware = false) {
+    ReduceOptions o;
+    o.database = "db";
+    o.profile = profile;
+    o.parameters.ratio = ratio;
+    o.parameters.identity = identity;
+    o.parameters.taxonomy_aware = taxonomy_aware;
+    o.threads = 2;
+    return ReduceDatabase(*store_, o);
+  }
+
+  std::string Export(const ReductionManifest& m,
+                     Status (*fn)(ObjectStore&, const ReductionManifest&, const Sink&)) {
+    std::string out;
+    auto st = fn(*store_, m, [&](std::string_view piece) {
+      out.append(piece);
+      return core::OkStatus();
+    });
+    EXPECT_TRUE(st) << st.error().ToString();
+    return out;
+  }
+
+  // Every file of the profile: the expanded records are the source's, the
+  // sizes are the manifest's, every child rebuilds and every delta line parses.
+  void CheckProfile(const ReductionManifest& m, const std::string& source,
+                    std::optional<double> identity) {
+    const std::string refs = Export(m, ExportReferences);
+    const std::string deltas = Export(m, ExportDeltas);
+    const std::string r2c = Export(m, ExportRefToChildren);
+    const std::string expanded = Export(m, ExportExpanded);
+    EXPECT_TRUE(SortedRecords(expanded) == SortedRecords(source)) << "expanded != source";
+    uint64_t child_bytes = 0, dat_bytes = 0;
+    for (const auto& d : m.delta_chunks) {
+      child_bytes += d.child_bytes;
+      dat_bytes += d.deltas_dat_bytes;
+    }
+    EXPECT_EQ(refs.size(), m.statistics.reference_bytes);
+    EXPECT_EQ(expanded.size(), m.statistics.reference_bytes + child_bytes);
+    EXPECT_EQ(deltas.size(), dat_bytes);
+    EXPECT_EQ(r2c.size(), m.ref2children_bytes);
+    EXPECT_EQ(SplitRecords(refs).size(), m.statistics.reference_sequences);
+    // deltas.dat: one line per child, each parsing back to a delta that
+    // rebuilds its child from the named reference.
+    std::map<std::string, std::string> residues_of;
+    for (std::string_view r : SplitRecords(refs)) {
+      residues_of[std::string(RecordId(r))] = SplitRecord(r).residues;
+    }
+    size_t lines = 0;
+    for (size_t pos = 0; pos < deltas.size(); lines++) {
+      size_t end = deltas.find('\n', pos) + 1;
+      auto d = ParseDeltaLine(std::string_view(deltas).substr(pos, end - pos));
+      ASSERT_TRUE(d) << d.error().message();
+      ASSERT_TRUE(residues_of.count(d->reference_id));
+      auto child = RebuildChild(*d, residues_of[d->reference_id]);
+      EXPECT_TRUE(child) << d->child_id;
+      if (identity) {
+        EXPECT_GE(Stats(d->script).identity(), *identity) << d->child_id;
+      }
+      pos = end;
+    }
+    EXPECT_EQ(lines, m.statistics.child_sequences);
+  }
+};
+
+TEST_F(ReductionTest, IdentityReductionOfFamiliesIsExact) {
+  const std::string source = IngestGenerated();
+  auto r = Reduce("p90", std::nullopt, 0.9);
+  ASSERT_TRUE(r) << r.error().ToString();
+  const auto& s = r->manifest.statistics;
+  EXPECT_EQ(s.original_sequences, 6000u);
+  // Families of 8, each member ~5 % from the ancestor (~10 % from each
+  // other): many members pair at 90 %, and at 80 % one reference per
+  // family is enough.
+  EXPECT_LT(s.reference_sequences, 6000u / 2);
+  auto loose = Reduce("p80", std::nullopt, 0.8);
+  ASSERT_TRUE(loose);
+  EXPECT_NEAR(static_cast<double>(loose->manifest.statistics.reference_sequences), 750.0, 40.0);
+  EXPECT_GT(s.coverage, 0.9);
+  CheckProfile(r->manifest, source, 0.9);
+  // Registered, and found by child and by reference.
+  auto info = LoadReduction(*store_, "p90");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->entry.manifest, r->manifest_id);
+  auto deltas = Export(r->manifest, ExportDeltas);
+  auto first = ParseDeltaLine(deltas.substr(0, deltas.find('\n') + 1));
+  ASSERT_TRUE(first);
+  auto txn = store_->index().BeginRead();
+  EXPECT_EQ(store_->index().reductions().ChildDeltaChunks(*txn, "p90", first->child_id)->size(),
+            1u);
+  EXPECT_GE(
+      store_->index().reductions().ReferenceDeltaChunks(*txn, "p90", first->reference_id)->size(),
+      1u);
+}
+
+TEST_F(ReductionTest, RatioIsMetWithinTwoPercent) {
+  const std::string source = IngestGenerated();
+  for (double ratio : {0.2, 0.4}) {
+    auto r = Reduce("r" + std::to_string(static_cast<int>(ratio * 100)), ratio, std::nullopt);
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_NEAR(r->manifest.statistics.actual_ratio, ratio, 0.02);
+    CheckProfile(r->manifest, source, std::nullopt);
+  }
+}
+
+TEST_F(ReductionTest, TaxonomyAwarePairsOnlyWithinATaxon) {
+  const std::string source = IngestGenerated();
+  auto r = Reduce("tax", std::nullopt, 0.8, /*taxonomy_aware=*/true);
+  ASSERT_TRUE(r) << r.error().ToString();
+  CheckProfile(r->manifest, source, 0.8);
+  const std::string refs = Export(r->manifest, ExportReferences);
+  std::map<std::string, uint32_t> ref_taxon;
+  for (const auto& c : r->manifest.reference_chunks) {
+    auto bytes = store_->Get(c.id);
+    for (std::string_view rec : SplitRecords(**bytes))
+      ref_taxon[std::string(RecordId(rec))] = c.taxon;
+  }
+  const std::string deltas = Export(r->manifest, ExportDeltas);
+  for (size_t pos = 0; pos < deltas.size();) {
+    size_t end = deltas.find('\n', pos) + 1;
+    auto d = ParseDeltaLine(std::string_view(deltas).substr(pos, end - pos));
+    EXPECT_EQ(ref_taxon[d->reference_id], d->taxon) << d->child_id;
+    pos = end;
+  }
+}
+
+TEST_F(ReductionTest, BundledRealProteinsReduceExactly) {
+  const std::string path = std::string(TALARIA_SOURCE_DIR) + "/tests/data/dictdisc.faa";
+  Ingest(path);
+  auto r = Reduce("real", std::nullopt, 0.5);
+  ASSERT_TRUE(r) << r.error().ToString();
+  CheckProfile(r->manifest, testing::ReadFileOrDie(path), 0.5);
+}
+
+TEST_F(ReductionTest, SameReductionTwiceIsUnchangedAndAnotherIsRefused) {
+  IngestGenerated(1000);
+  auto a = Reduce("p", std::nullopt, 0.9);
+  ASSERT_TRUE(a);
+  auto b = Reduce("p", std::nullopt, 0.9);
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->unchanged);
+  EXPECT_EQ(a->manifest_id, b->manifest_id);
+  auto c = Reduce("p", std::nullopt, 0.7);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message().find("reduction rm p"), std::string::npos);
+  EXPECT_FALSE(Reduce("bad/name", std::nullopt, 0.9));
+}
+
+TEST_F(ReductionTest, RemovingAProfileThenGcFreesItsObjectsAndKeepsTheDatabase) {
+  const std::string source = IngestGenerated(2000);
+  auto r = Reduce("gone", std::nullopt, 0.9);
+  ASSERT_TRUE(r);
+  const auto objects = ReductionObjects(r->manifest_id, r->manifest);
+  ASSERT_TRUE(RemoveReduction(*store_, "gone"));
+  EXPECT_FALSE(LoadReduction(*store_, "gone"));
+  EXPECT_FALSE(RemoveReduction(*store_, "gone"));
+  auto roots = DatabaseRoots(*store_);
+  ASSERT_TRUE(roots);
+  auto gc = CollectGarbage(*store_, *roots, GcOptions{});
+  ASSERT_TRUE(gc);
+  // Reference chunks identical to a source chunk stay (the database uses
+  // them); everything else of the profile is gone.
+  std::set<core::ObjectId> kept(roots->begin(), roots->end());
+  for (const auto& id : objects) EXPECT_EQ(*store_->Has(id), kept.count(id) > 0) << id.Hex();
+  auto v = ResolveDatabase(*store_, "db");
+  auto m = LoadManifest(*store_, v->manifest);
+  std::string out;
+  ASSERT_TRUE(ExportSource(*store_, *m, m->sources[0], [&](std::string_view p) {
+    out.append(p);
+    return core::OkStatus();
+  }));
+  EXPECT_TRUE(out == source);
+  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+}
+
+TEST(DeltaRecord, TextAndBinaryFormsRoundTripAnyRecord) {
+  const std::string ref = ">ref one\nACDEFGHIKL\nMNPQ\n";
+  const std::vector<std::string> children = {
+      ">c1 tab\there\r\nACDEFGHIKW\r\nMNPQ\r\n",  // CRLF, a TAB in the header
+      ">c2\nACD\nEFGHIK\n\nLMNPQ",                // ragged lines, a blank line, no final newline
+      ">c3 back\\slash\nacdefghiklmnpq*\n",       // lower case and '*'
+  };
+  const std::string ref_residues = SplitRecord(ref).residues;
+  std::vector<DeltaRecord> ds;
+  for (const std::string& c : children) {
+    RecordParts p = SplitRecord(c);
+    auto a = AlignBanded(ref_residues, p.residues, AlignmentLimits{0.0});
+    ASSERT_TRUE(a);
+    DeltaRecord d;
+    d.child_id = RecordId(c);
+    d.reference_id = "ref";
+    d.taxon = 9606;
+    d.header_line = p.header_line;
+    d.layout = p.layout;
+    d.script = a->script;
+    d.sha256 = core::ObjectId::Hash(c);
+    auto rebuilt = RebuildChild(d, ref_residues);
+    ASSERT_TRUE(rebuilt) << c;
+    EXPECT_EQ(*rebuilt, c);
+    auto parsed = ParseDeltaLine(FormatDeltaLine(d));
+    ASSERT_TRUE(parsed) << parsed.error().message();
+    EXPECT_EQ(*parsed, d) << FormatDeltaLine(d);
+    ds.push_back(d);
+  }
+  auto decoded = DecodeDeltaChunk(EncodeDeltaChunk(ds));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(*decoded, ds);
+  EXPECT_FALSE(ParseDeltaLine("a\tb\ttaxon:x\t>h\t@60\t#00\n"));
+  EXPECT_FALSE(DecodeDeltaChunk("TLDC1\x05"));
+}
+
+}  // namespace
+}  // namespace talaria::store

@@ -1,0 +1,123 @@
+// talaria-store reduce --db NAME[/VERSION] --profile NAME (--ratio R | --identity T)
+//                      [--taxonomy-aware] [--min-length N] [--json]
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "store/reduction.h"
+#include "tools/cli_context.h"
+#include "tools/output.h"
+
+namespace talaria::tools {
+
+namespace {
+
+struct ReduceArgs {
+  std::string database, profile;
+  std::optional<double> ratio, identity;
+  bool taxonomy_aware = false;
+  uint64_t min_length = 0;
+  bool json = false;
+};
+
+nlohmann::json StatsJson(const store::ReductionManifest& m) {
+  const auto& s = m.statistics;
+  return {{"original_sequences", s.original_sequences},
+          {"reference_sequences", s.reference_sequences},
+          {"child_sequences", s.child_sequences},
+          {"original_bytes", s.original_bytes},
+          {"reference_bytes", s.reference_bytes},
+          {"delta_bytes", s.delta_bytes},
+          {"actual_ratio", s.actual_ratio},
+          {"coverage", s.coverage},
+          {"alignments", s.alignments},
+          {"cache_hit_rate", s.cache_hit_rate}};
+}
+
+int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
+  store::ReduceOptions o;
+  o.database = args.database;
+  o.profile = args.profile;
+  o.parameters.ratio = args.ratio;
+  o.parameters.identity = args.identity;
+  o.parameters.taxonomy_aware = args.taxonomy_aware;
+  o.parameters.min_length = args.min_length;
+  auto store = ctx.OpenStore(/*writable=*/true);
+  if (!store) return Fail(store.error());
+  o.threads = (*store)->config().effective_threads();
+  if (!args.json && ::isatty(STDERR_FILENO)) {
+    o.progress = [](const std::string& s) { std::fprintf(stderr, "reduce: %s\n", s.c_str()); };
+  }
+  auto r = store::ReduceDatabase(**store, o);
+  if (!r) return Fail(r.error());
+  const auto& m = r->manifest;
+  const auto& s = m.statistics;
+  if (args.json) {
+    PrintJson({{"profile", m.profile},
+               {"manifest", r->manifest_id.Hex()},
+               {"database", m.database},
+               {"version", m.version},
+               {"unchanged", r->unchanged},
+               {"elapsed_ms", r->elapsed_ms},
+               {"cache_lookups", r->stats.cache_lookups},
+               {"promoted", r->stats.promoted},
+               {"statistics", StatsJson(m)}});
+    return kExitOk;
+  }
+  if (r->unchanged) std::printf("profile %s already holds this reduction\n", m.profile.c_str());
+  std::printf(
+      "reduced %s/%s into profile %s: %llu sequences -> %llu references (%.1f %%) + %llu "
+      "children as deltas\n",
+      m.database.c_str(), m.version.c_str(), m.profile.c_str(),
+      static_cast<unsigned long long>(s.original_sequences),
+      static_cast<unsigned long long>(s.reference_sequences), 100 * s.actual_ratio,
+      static_cast<unsigned long long>(s.child_sequences));
+  std::printf(
+      "references.fasta %s of %s; deltas %s; children's residues copied from references: %.1f %%\n",
+      HumanBytes(s.reference_bytes).c_str(), HumanBytes(s.original_bytes).c_str(),
+      HumanBytes(s.delta_bytes).c_str(), 100 * s.coverage);
+  std::printf("%llu alignments; alignment cache hit rate %.1f %% of %llu lookups; %.1f s\n",
+              static_cast<unsigned long long>(s.alignments), 100 * s.cache_hit_rate,
+              static_cast<unsigned long long>(r->stats.cache_lookups), r->elapsed_ms / 1000.0);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run) {
+  auto* cmd = app.add_subcommand(
+      "reduce",
+      "Reduce a database version into a profile: keep representative reference\n"
+      "sequences and store every other sequence (a child) as an exact edit script\n"
+      "against its most similar reference. Longest sequences first: a sequence whose\n"
+      "best candidate reference (sharing the most minimizers) aligns at --identity or\n"
+      "better becomes its child, otherwise a reference. --ratio R keeps R of the\n"
+      "sequences as references instead. Every child is rebuilt and checked against its\n"
+      "SHA-256 before the profile is registered. Served at reductions/<profile>/.");
+  auto args = std::make_shared<ReduceArgs>();
+  cmd->add_option("--db", args->database, "Database NAME (its current version) or NAME/VERSION")
+      ->required();
+  cmd->add_option("--profile", args->profile, "Name of the reduction profile")->required();
+  auto* ratio = cmd->add_option("--ratio", args->ratio,
+                                "Fraction of sequences to keep as references, in (0, 1]")
+                    ->check(CLI::Range(0.0, 1.0));
+  auto* identity = cmd->add_option("--identity", args->identity,
+                                   "Least identity of a child to its reference (matching "
+                                   "residues / alignment columns), in (0, 1]")
+                       ->check(CLI::Range(0.0, 1.0));
+  ratio->excludes(identity);
+  cmd->add_flag("--taxonomy-aware", args->taxonomy_aware,
+                "Pair a child only with a reference of its own taxon");
+  cmd->add_option("--min-length", args->min_length,
+                  "Sequences shorter than N residues always stay references");
+  cmd->add_flag("--json", args->json, "Print JSON instead of text");
+  cmd->callback([&ctx, run, args, ratio, identity] {
+    if (ratio->count() + identity->count() != 1) {
+      throw CLI::ValidationError("reduce", "give one of --ratio and --identity");
+    }
+    *run = [&ctx, args] { return RunReduce(ctx, *args); };
+  });
+}
+
+}  // namespace talaria::tools

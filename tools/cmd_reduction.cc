@@ -1,0 +1,159 @@
+// talaria-store reduction ls | show | rm | export
+
+#include <cstdio>
+
+#include "store/reduction.h"
+#include "tools/cli_context.h"
+#include "tools/output.h"
+
+namespace talaria::tools {
+
+namespace {
+
+nlohmann::json InfoJson(const store::ReductionInfo& r) {
+  const auto& m = r.manifest;
+  const auto& s = m.statistics;
+  nlohmann::json params = {{"taxonomy_aware", m.parameters.taxonomy_aware},
+                           {"min_length", m.parameters.min_length}};
+  if (m.parameters.ratio) params["ratio"] = *m.parameters.ratio;
+  if (m.parameters.identity) params["identity"] = *m.parameters.identity;
+  return {{"profile", r.profile},
+          {"manifest", r.entry.manifest.Hex()},
+          {"created", Iso8601(r.entry.created_unix_s)},
+          {"elapsed_ms", r.entry.elapsed_ms},
+          {"database", m.database},
+          {"version", m.version},
+          {"parameters", params},
+          {"reference_chunks", m.reference_chunks.size()},
+          {"delta_chunks", m.delta_chunks.size()},
+          {"statistics",
+           {{"original_sequences", s.original_sequences},
+            {"reference_sequences", s.reference_sequences},
+            {"child_sequences", s.child_sequences},
+            {"original_bytes", s.original_bytes},
+            {"reference_bytes", s.reference_bytes},
+            {"delta_bytes", s.delta_bytes},
+            {"actual_ratio", s.actual_ratio},
+            {"coverage", s.coverage},
+            {"alignments", s.alignments},
+            {"cache_hit_rate", s.cache_hit_rate}}}};
+}
+
+int RunLs(const CliContext& ctx, bool json) {
+  auto store = ctx.OpenStore(false);
+  if (!store) return Fail(store.error());
+  auto all = store::ListReductions(**store);
+  if (!all) return Fail(all.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : *all) {
+    if (json) {
+      out.push_back(InfoJson(r));
+      continue;
+    }
+    const auto& s = r.manifest.statistics;
+    std::printf("%s  %s/%s  %llu -> %llu references (%.1f %%)  %s\n", r.profile.c_str(),
+                r.manifest.database.c_str(), r.manifest.version.c_str(),
+                static_cast<unsigned long long>(s.original_sequences),
+                static_cast<unsigned long long>(s.reference_sequences), 100 * s.actual_ratio,
+                Iso8601(r.entry.created_unix_s).c_str());
+  }
+  if (json) PrintJson(out);
+  return kExitOk;
+}
+
+int RunShow(const CliContext& ctx, const std::string& profile, bool json) {
+  auto store = ctx.OpenStore(false);
+  if (!store) return Fail(store.error());
+  auto r = store::LoadReduction(**store, profile);
+  if (!r) return Fail(r.error());
+  if (json) {
+    PrintJson(InfoJson(*r));
+    return kExitOk;
+  }
+  std::fputs(InfoJson(*r).dump(2).c_str(), stdout);
+  std::fputc('\n', stdout);
+  return kExitOk;
+}
+
+int RunRm(const CliContext& ctx, const std::string& profile) {
+  auto store = ctx.OpenStore(true);
+  if (!store) return Fail(store.error());
+  auto st = store::RemoveReduction(**store, profile);
+  if (!st) return Fail(st.error());
+  std::printf("removed profile %s; run talaria-store gc to reclaim the space only it used\n",
+              profile.c_str());
+  return kExitOk;
+}
+
+int RunExport(const CliContext& ctx, const std::string& profile, const std::string& file,
+              const std::string& out) {
+  auto store = ctx.OpenStore(false);
+  if (!store) return Fail(store.error());
+  auto r = store::LoadReduction(**store, profile);
+  if (!r) return Fail(r.error());
+  store::ObjectStore& s = **store;
+  const store::ReductionManifest& m = r->manifest;
+  std::function<core::Status(const PieceSink&)> produce;
+  if (file == "references.fasta") {
+    produce = [&](const PieceSink& sink) { return store::ExportReferences(s, m, sink); };
+  } else if (file == "deltas.dat") {
+    produce = [&](const PieceSink& sink) { return store::ExportDeltas(s, m, sink); };
+  } else if (file == "ref2children.tsv") {
+    produce = [&](const PieceSink& sink) { return store::ExportRefToChildren(s, m, sink); };
+  } else if (file == "expanded.fasta") {
+    produce = [&](const PieceSink& sink) { return store::ExportExpanded(s, m, sink); };
+  } else if (file == "manifest.json") {
+    produce = [&](const PieceSink& sink) -> core::Status {
+      TALARIA_ASSIGN_OR_RETURN(auto bytes, s.Get(r->entry.manifest));
+      return sink(*bytes);
+    };
+  } else {
+    return Fail("no file '" + file +
+                "' in a profile; one of references.fasta, deltas.dat, ref2children.tsv, "
+                "expanded.fasta, manifest.json");
+  }
+  auto st = WriteStreamed(out, produce);
+  return st ? kExitOk : Fail(st.error());
+}
+
+}  // namespace
+
+void AddReductionCommand(CLI::App& app, CliContext& ctx, Runner* run) {
+  auto* cmd = app.add_subcommand("reduction", "List, show, remove and export reduction profiles");
+  cmd->require_subcommand(1);
+  auto json = std::make_shared<bool>(false);
+  auto profile = std::make_shared<std::string>();
+
+  auto* ls = cmd->add_subcommand("ls", "Every profile: source version, sequences, references");
+  ls->add_flag("--json", *json, "Print JSON instead of text");
+  ls->callback([&ctx, run, json] { *run = [&ctx, json] { return RunLs(ctx, *json); }; });
+
+  auto* show = cmd->add_subcommand("show", "A profile's parameters, source and statistics");
+  show->add_option("PROFILE", *profile, "Profile name")->required();
+  show->add_flag("--json", *json, "Print JSON instead of text");
+  show->callback([&ctx, run, json, profile] {
+    *run = [&ctx, json, profile] { return RunShow(ctx, *profile, *json); };
+  });
+
+  auto* rm =
+      cmd->add_subcommand("rm", "Remove a profile (talaria-store gc then frees what only it used)");
+  rm->add_option("PROFILE", *profile, "Profile name")->required();
+  rm->callback([&ctx, run, profile] { *run = [&ctx, profile] { return RunRm(ctx, *profile); }; });
+
+  auto file = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto* ex = cmd->add_subcommand(
+      "export",
+      "Write one file of a profile, as the mount serves it: references.fasta,\n"
+      "deltas.dat, ref2children.tsv, expanded.fasta (every sequence, children rebuilt\n"
+      "and checked) or manifest.json");
+  ex->add_option("PROFILE", *profile, "Profile name")->required();
+  ex->add_option("--file", *file, "Which file")->required();
+  ex->add_option("-o,--output", *out, "Write to FILE atomically instead of standard output")
+      ->type_name("FILE");
+  ex->callback([&ctx, run, profile, file, out] {
+    *run = [&ctx, profile, file, out] { return RunExport(ctx, *profile, *file, *out); };
+  });
+}
+
+}  // namespace talaria::tools
