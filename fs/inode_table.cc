@@ -21,6 +21,7 @@ bool IsDirectory(NodeKind kind) {
     case NodeKind::kTaxonDir:
     case NodeKind::kDatabaseDir:
     case NodeKind::kVersionDir:
+    case NodeKind::kProfileDir:
       return true;
     default:
       return false;

@@ -34,6 +34,8 @@ enum class NodeKind : uint8_t {
   kSourceFile,     // databases/<db>/<version>/<source file>
   kManifestJson,   // databases/<db>/<version>/manifest.json
   kFaidx,          // <fasta>.fai beside any FASTA above
+  kProfileDir,     // reductions/<profile>/
+  kProfileFile,    // reductions/<profile>/<file> (which one: `source`)
 };
 
 bool IsDirectory(NodeKind kind);
@@ -43,8 +45,8 @@ struct Node {
   std::string key;    // identity (see above); unique per inode
   core::ObjectId id;  // the object (kObjectFile) or the manifest
   uint32_t taxon = 0;
-  uint32_t source = 0;                 // kSourceFile: index into the manifest's sources
-  uint64_t generation = 0;             // taxonomy generation (kSubtreeFasta, kTaxonName)
+  uint32_t source = 0;      // kSourceFile: index into the manifest's sources; kProfileFile: file
+  uint64_t generation = 0;  // taxonomy generation (kSubtreeFasta, kTaxonName)
   NodeKind indexed = NodeKind::kRoot;  // kFaidx: the kind of FASTA it indexes
   std::string name;                    // database name (kDatabaseDir, kCurrentLink, ...)
   std::string version;                 // kVersionDir

@@ -13,8 +13,10 @@
 
 #include "fs/chunk_sequence.h"
 #include "fs/faidx.h"
+#include "fs/generated_content.h"
 #include "index/schema.h"
 #include "store/manifest.h"
+#include "store/reduction.h"
 
 namespace talaria::fs {
 
@@ -30,6 +32,10 @@ constexpr std::string_view kFaiSuffix = ".fai";
 constexpr std::string_view kNameFile = ".name";
 constexpr std::string_view kManifestFile = "manifest.json";
 constexpr std::string_view kCurrentLink = "current";
+// The files of reductions/<profile>/, by Node::source.
+constexpr std::string_view kProfileFiles[] = {"references.fasta", "deltas.dat", "ref2children.tsv",
+                                              "expanded.fasta", "manifest.json"};
+enum ProfileFile : uint32_t { kReferences, kDeltas, kRefToChildren, kExpanded, kProfileManifest };
 
 tl::unexpected<core::Error> NoEntry(std::string_view name) {
   return core::NotFound("no entry '" + std::string(name) + "'");
@@ -52,6 +58,25 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 bool IsFasta(NodeKind kind) {
   return kind == NodeKind::kTaxonFasta || kind == NodeKind::kSubtreeFasta ||
          kind == NodeKind::kSourceFile;
+}
+
+// The exact size of a profile's file, from its manifest alone.
+uint64_t ProfileFileSize(const store::ReductionManifest& m, uint32_t file) {
+  uint64_t size = 0;
+  switch (file) {
+    case kReferences:
+      return m.statistics.reference_bytes;
+    case kDeltas:
+      for (const auto& d : m.delta_chunks) size += d.deltas_dat_bytes;
+      return size;
+    case kRefToChildren:
+      for (const auto& c : m.reference_chunks) size += c.ref2children_bytes;
+      return size;
+    case kExpanded:
+      for (size_t k = 0; k < m.reference_chunks.size(); k++) size += store::ExpandedPieceSize(m, k);
+      return size;
+  }
+  return 0;
 }
 
 Node ObjectNode(const ObjectId& id, uint64_t raw_len, uint64_t mtime_s) {
@@ -242,9 +267,67 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
     }
     case NodeKind::kVersionDir:
       return ResolveInVersionDir(parent, name);
+    case NodeKind::kReductionsDir: {
+      std::optional<index::ReductionEntry> entry;
+      {
+        TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
+        TALARIA_ASSIGN_OR_RETURN(entry, store_->index().reductions().Get(txn, std::string(name)));
+      }
+      if (!entry) return NoEntry(name);
+      // Keyed by the manifest: a profile made again is a new directory.
+      n.kind = NodeKind::kProfileDir;
+      n.key = "P/" + entry->manifest.Hex() + "/" + std::string(name);
+      n.id = entry->manifest;
+      n.name = name;
+      n.mutable_name = true;
+      n.mtime_s = entry->created_unix_s;
+      return n;
+    }
+    case NodeKind::kProfileDir:
+      return ResolveInProfileDir(parent, name);
     default:
       return NoEntry(name);
   }
+}
+
+Result<std::shared_ptr<const store::ReductionManifest>> VirtualTree::Reduction(const ObjectId& id) {
+  {
+    std::lock_guard<std::mutex> lock(reductions_mu_);
+    auto it = reductions_.find(id);
+    if (it != reductions_.end()) return it->second;
+  }
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(id));
+  TALARIA_ASSIGN_OR_RETURN(store::ReductionManifest m, store::DecodeReductionManifest(*bytes));
+  auto shared = std::make_shared<const store::ReductionManifest>(std::move(m));
+  std::lock_guard<std::mutex> lock(reductions_mu_);
+  if (reductions_.size() >= 16) reductions_.clear();
+  reductions_[id] = shared;
+  return shared;
+}
+
+Result<Node> VirtualTree::ResolveInProfileDir(const Node& parent, std::string_view name) {
+  TALARIA_ASSIGN_OR_RETURN(auto m, Reduction(parent.id));
+  Node n;
+  n.id = parent.id;
+  n.name = parent.name;
+  n.mtime_s = parent.mtime_s;
+  const bool fai = name == std::string(kProfileFiles[kReferences]) + std::string(kFaiSuffix);
+  std::string_view base = fai ? kProfileFiles[kReferences] : name;
+  for (uint32_t f = 0; f < std::size(kProfileFiles); f++) {
+    if (kProfileFiles[f] != base) continue;
+    n.kind = NodeKind::kProfileFile;
+    n.source = f;
+    n.key = "R/" + parent.id.Hex() + "/" + std::to_string(f);
+    if (f != kProfileManifest) n.size = ProfileFileSize(*m, f);
+    if (fai) {
+      n.indexed = n.kind;
+      n.kind = NodeKind::kFaidx;
+      n.key = "I/" + n.key;
+      n.size.reset();
+    }
+    return n;
+  }
+  return NoEntry(name);
 }
 
 Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view name) {
@@ -393,6 +476,43 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
                                ChunkSequence::FromLayout(store_, view->manifest, node.source));
       return seq;
     }
+    case NodeKind::kProfileFile: {
+      TALARIA_ASSIGN_OR_RETURN(auto m, Reduction(node.id));
+      store::ObjectStore* store = store_;
+      switch (node.source) {
+        case kReferences: {
+          std::vector<ChunkSequence::Object> objects;
+          for (const auto& c : m->reference_chunks) objects.push_back({c.id, c.bytes, c.fai});
+          return ChunkSequence::Concatenate(store_, std::move(objects));
+        }
+        case kDeltas: {
+          std::vector<uint64_t> sizes;
+          for (const auto& d : m->delta_chunks) sizes.push_back(d.deltas_dat_bytes);
+          return std::make_shared<GeneratedContent>(
+              std::move(sizes), [store, m](size_t i) { return store::DeltasPiece(*store, *m, i); });
+        }
+        case kRefToChildren: {
+          std::vector<uint64_t> sizes;
+          for (const auto& c : m->reference_chunks) sizes.push_back(c.ref2children_bytes);
+          return std::make_shared<GeneratedContent>(std::move(sizes), [store, m](size_t i) {
+            return store::RefToChildrenPiece(*store, *m, i);
+          });
+        }
+        case kExpanded: {
+          std::vector<uint64_t> sizes;
+          for (size_t k = 0; k < m->reference_chunks.size(); k++) {
+            sizes.push_back(store::ExpandedPieceSize(*m, k));
+          }
+          return std::make_shared<GeneratedContent>(std::move(sizes), [store, m](size_t i) {
+            return store::ExpandedPiece(*store, *m, i);
+          });
+        }
+        default: {  // manifest.json: the manifest object as it is stored
+          TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(node.id));
+          return std::make_shared<InlineContent>(*bytes);
+        }
+      }
+    }
     case NodeKind::kManifestJson: {
       TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(node.id));
       auto json = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
@@ -539,7 +659,19 @@ Result<std::vector<DirEntry>> VirtualTree::List(const Node& dir) {
     case NodeKind::kMetaDir:
       out.push_back({"stats.json", S_IFREG});
       return out;
-    case NodeKind::kReductionsDir:
+    case NodeKind::kReductionsDir: {
+      TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
+      TALARIA_ASSIGN_OR_RETURN(auto profiles, store_->index().reductions().List(txn));
+      for (const auto& [profile, entry] : profiles) out.push_back({profile, S_IFDIR});
+      return out;
+    }
+    case NodeKind::kProfileDir:
+      for (std::string_view f : kProfileFiles) {
+        out.push_back({std::string(f), S_IFREG});
+        if (f == kProfileFiles[kReferences]) {
+          out.push_back({std::string(f) + std::string(kFaiSuffix), S_IFREG});
+        }
+      }
       return out;
     case NodeKind::kTaxonRoot:
       return ListTaxonRoot();

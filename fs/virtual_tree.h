@@ -16,7 +16,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +31,7 @@
 #include "fs/manifest_cache.h"
 #include "index/database_table.h"
 #include "store/object_store.h"
+#include "store/reduction_manifest.h"
 
 namespace talaria::fs {
 
@@ -91,6 +94,8 @@ class VirtualTree {
   core::Result<Node> Resolve(const Node& parent, std::string_view name);
   core::Result<Node> ResolveInTaxonDir(const Node& parent, std::string_view name);
   core::Result<Node> ResolveInVersionDir(const Node& parent, std::string_view name);
+  core::Result<Node> ResolveInProfileDir(const Node& parent, std::string_view name);
+  core::Result<std::shared_ptr<const store::ReductionManifest>> Reduction(const core::ObjectId& id);
   core::Result<std::vector<DirEntry>> List(const Node& dir);
   core::Result<std::vector<DirEntry>> ListTaxonDir(const Node& dir);
   core::Result<std::vector<DirEntry>> ListTaxonRoot();
@@ -107,6 +112,8 @@ class VirtualTree {
   const uint64_t started_s_;
   const std::chrono::steady_clock::time_point started_;
   InodeTable inodes_;
+  std::mutex reductions_mu_;  // decoded reduction manifests (a few, bounded)
+  std::map<core::ObjectId, std::shared_ptr<const store::ReductionManifest>> reductions_;
   ManifestCache manifests_;
   ContentCache contents_;
   FsStats stats_;

@@ -254,7 +254,8 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
       for (const DeltaRecord& d : deltas[j].second) kids[d.reference_index].push_back(d.child_id);
     }
     for (const auto& [index, children] : kids) {
-      m.ref2children_bytes += RefToChildrenLine(RecordId(records[index]), children).size();
+      m.reference_chunks[k].ref2children_bytes +=
+          RefToChildrenLine(RecordId(records[index]), children).size();
     }
   }
   auto& st = m.statistics;
@@ -357,52 +358,93 @@ Status ExportReferences(ObjectStore& store, const ReductionManifest& m, const Si
   return core::OkStatus();
 }
 
+uint64_t ExpandedPieceSize(const ReductionManifest& m, size_t reference_chunk) {
+  uint64_t size = m.reference_chunks[reference_chunk].bytes;
+  for (const DeltaChunkInfo& d : m.delta_chunks) {
+    if (d.reference_chunk == reference_chunk) size += d.child_bytes;
+  }
+  return size;
+}
+
+namespace {
+
+Result<std::string> Checked(std::string piece, uint64_t expected, const std::string& what) {
+  if (piece.size() != expected) {
+    return core::Corruption(what + " is " + std::to_string(piece.size()) +
+                            " bytes, its manifest says " + std::to_string(expected));
+  }
+  return piece;
+}
+
+}  // namespace
+
+Result<std::string> DeltasPiece(ObjectStore& store, const ReductionManifest& m, size_t k) {
+  const DeltaChunkInfo& info = m.delta_chunks.at(k);
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(info.id));
+  TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
+  std::string text;
+  for (const DeltaRecord& r : records) text += FormatDeltaLine(r);
+  return Checked(std::move(text), info.deltas_dat_bytes, "deltas of delta chunk " + info.id.Hex());
+}
+
+Result<std::string> RefToChildrenPiece(ObjectStore& store, const ReductionManifest& m, size_t k) {
+  const ReferenceChunk& chunk = m.reference_chunks.at(k);
+  TALARIA_ASSIGN_OR_RETURN(auto kids, ChildrenOf(store, m, static_cast<uint32_t>(k)));
+  std::string text;
+  if (!kids.empty()) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(chunk.id));
+    const auto records = SplitRecords(*bytes);
+    for (const auto& [index, children] : kids) {
+      if (index >= records.size()) return core::Corruption("a delta names a missing reference");
+      std::vector<std::string> ids;
+      for (const DeltaRecord& d : children) ids.push_back(d.child_id);
+      text += RefToChildrenLine(RecordId(records[index]), ids);
+    }
+  }
+  return Checked(std::move(text), chunk.ref2children_bytes,
+                 "ref2children of reference chunk " + chunk.id.Hex());
+}
+
+Result<std::string> ExpandedPiece(ObjectStore& store, const ReductionManifest& m, size_t k) {
+  const ReferenceChunk& chunk = m.reference_chunks.at(k);
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(chunk.id));
+  TALARIA_ASSIGN_OR_RETURN(auto kids, ChildrenOf(store, m, static_cast<uint32_t>(k)));
+  const auto records = SplitRecords(*bytes);
+  std::string text;
+  for (uint32_t j = 0; j < records.size(); j++) {
+    text.append(records[j]);
+    auto it = kids.find(j);
+    if (it == kids.end()) continue;
+    const std::string residues = SplitRecord(records[j]).residues;
+    for (const DeltaRecord& d : it->second) {
+      TALARIA_ASSIGN_OR_RETURN(std::string child, RebuildChild(d, residues));
+      text += child;
+    }
+  }
+  return Checked(std::move(text), ExpandedPieceSize(m, k),
+                 "expanded reference chunk " + chunk.id.Hex());
+}
+
 Status ExportDeltas(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
-  for (const auto& d : m.delta_chunks) {
-    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
-    TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
-    std::string text;
-    for (const DeltaRecord& r : records) text += FormatDeltaLine(r);
-    TALARIA_RETURN_IF_ERROR(out(text));
+  for (size_t k = 0; k < m.delta_chunks.size(); k++) {
+    TALARIA_ASSIGN_OR_RETURN(std::string piece, DeltasPiece(store, m, k));
+    TALARIA_RETURN_IF_ERROR(out(piece));
   }
   return core::OkStatus();
 }
 
 Status ExportRefToChildren(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
-  for (uint32_t k = 0; k < m.reference_chunks.size(); k++) {
-    TALARIA_ASSIGN_OR_RETURN(auto kids, ChildrenOf(store, m, k));
-    if (kids.empty()) continue;
-    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(m.reference_chunks[k].id));
-    const auto records = SplitRecords(*bytes);
-    std::string text;
-    for (const auto& [index, children] : kids) {
-      if (index >= records.size()) return core::Corruption("delta names a missing reference");
-      std::vector<std::string> ids;
-      for (const DeltaRecord& d : children) ids.push_back(d.child_id);
-      text += RefToChildrenLine(RecordId(records[index]), ids);
-    }
-    TALARIA_RETURN_IF_ERROR(out(text));
+  for (size_t k = 0; k < m.reference_chunks.size(); k++) {
+    TALARIA_ASSIGN_OR_RETURN(std::string piece, RefToChildrenPiece(store, m, k));
+    TALARIA_RETURN_IF_ERROR(out(piece));
   }
   return core::OkStatus();
 }
 
 Status ExportExpanded(ObjectStore& store, const ReductionManifest& m, const Sink& out) {
-  for (uint32_t k = 0; k < m.reference_chunks.size(); k++) {
-    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(m.reference_chunks[k].id));
-    TALARIA_ASSIGN_OR_RETURN(auto kids, ChildrenOf(store, m, k));
-    const auto records = SplitRecords(*bytes);
-    std::string text;
-    for (uint32_t j = 0; j < records.size(); j++) {
-      text.append(records[j]);
-      auto it = kids.find(j);
-      if (it == kids.end()) continue;
-      const std::string residues = SplitRecord(records[j]).residues;
-      for (const DeltaRecord& d : it->second) {
-        TALARIA_ASSIGN_OR_RETURN(std::string child, RebuildChild(d, residues));
-        text += child;
-      }
-    }
-    TALARIA_RETURN_IF_ERROR(out(text));
+  for (size_t k = 0; k < m.reference_chunks.size(); k++) {
+    TALARIA_ASSIGN_OR_RETURN(std::string piece, ExpandedPiece(store, m, k));
+    TALARIA_RETURN_IF_ERROR(out(piece));
   }
   return core::OkStatus();
 }

@@ -61,6 +61,19 @@ core::Status RemoveReduction(ObjectStore& store, const std::string& profile);
 std::vector<core::ObjectId> ReductionObjects(const core::ObjectId& manifest_id,
                                              const ReductionManifest& m);
 
+// The files of a profile are made of pieces of known size, so a reader can
+// start anywhere: references.fasta and expanded.fasta and ref2children.tsv
+// have one piece per reference chunk, deltas.dat one per delta chunk.
+// Each returns exactly the size the manifest gives (kCorruption otherwise).
+core::Result<std::string> DeltasPiece(ObjectStore& store, const ReductionManifest& m,
+                                      size_t delta_chunk);
+core::Result<std::string> RefToChildrenPiece(ObjectStore& store, const ReductionManifest& m,
+                                             size_t reference_chunk);
+core::Result<std::string> ExpandedPiece(ObjectStore& store, const ReductionManifest& m,
+                                        size_t reference_chunk);
+// Piece sizes, from the manifest alone.
+uint64_t ExpandedPieceSize(const ReductionManifest& m, size_t reference_chunk);
+
 // The files of a profile, written in pieces to `out`.
 using Sink = std::function<core::Status(std::string_view)>;
 core::Status ExportReferences(ObjectStore& store, const ReductionManifest& m, const Sink& out);

@@ -14,7 +14,7 @@ std::string EncodeReductionManifest(const ReductionManifest& m) {
   if (m.parameters.identity) params["identity"] = *m.parameters.identity;
   json refs = json::array();
   for (const auto& c : m.reference_chunks) {
-    refs.push_back({c.id.Hex(), c.fai.Hex(), c.taxon, c.records, c.bytes});
+    refs.push_back({c.id.Hex(), c.fai.Hex(), c.taxon, c.records, c.bytes, c.ref2children_bytes});
   }
   json deltas = json::array();
   for (const auto& d : m.delta_chunks) {
@@ -40,7 +40,6 @@ std::string EncodeReductionManifest(const ReductionManifest& m) {
        {{"database", m.database}, {"version", m.version}, {"manifest", m.source_manifest.Hex()}}},
       {"reference_chunks", refs},
       {"delta_chunks", deltas},
-      {"ref2children_bytes", m.ref2children_bytes},
       {"statistics", stats}};
   return j.dump(1);
 }
@@ -72,6 +71,7 @@ core::Result<ReductionManifest> DecodeReductionManifest(std::string_view text) {
       r.taxon = c.at(2).get<uint32_t>();
       r.records = c.at(3).get<uint64_t>();
       r.bytes = c.at(4).get<uint64_t>();
+      r.ref2children_bytes = c.at(5).get<uint64_t>();
       m.reference_chunks.push_back(r);
     }
     for (const json& c : j.at("delta_chunks")) {
@@ -86,7 +86,6 @@ core::Result<ReductionManifest> DecodeReductionManifest(std::string_view text) {
       }
       m.delta_chunks.push_back(d);
     }
-    m.ref2children_bytes = j.at("ref2children_bytes").get<uint64_t>();
     const json& s = j.at("statistics");
     auto& st = m.statistics;
     st.original_sequences = s.at("original_sequences").get<uint64_t>();

@@ -37,6 +37,7 @@ struct ReferenceChunk {
   uint32_t taxon = 0;
   uint64_t records = 0;
   uint64_t bytes = 0;
+  uint64_t ref2children_bytes = 0;  // its references' lines in ref2children.tsv
   bool operator==(const ReferenceChunk&) const = default;
 };
 
@@ -68,7 +69,6 @@ struct ReductionManifest {
   core::ObjectId source_manifest;
   std::vector<ReferenceChunk> reference_chunks;
   std::vector<DeltaChunkInfo> delta_chunks;
-  uint64_t ref2children_bytes = 0;  // size of ref2children.tsv
   ReductionStatistics statistics;
   bool operator==(const ReductionManifest&) const = default;
 };

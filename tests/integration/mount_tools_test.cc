@@ -51,17 +51,9 @@ std::string MakeProteins(int n, uint64_t seed) {
   return out;
 }
 
-testing::CommandResult Sh(const std::string& cmd) { return testing::Run({"/bin/sh", "-c", cmd}); }
-
-bool Have(const std::string& tool) {
-  return Sh("command -v " + tool + " >/dev/null").exit_code == 0;
-}
-
-std::string MustSh(const std::string& cmd) {
-  auto r = Sh(cmd);
-  EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
-  return r.out;
-}
+using testing::MustSh;
+using testing::Sh;
+bool Have(const std::string& tool) { return testing::HaveTool(tool); }
 
 class MountToolsTest : public ::testing::Test {
  protected:

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 namespace talaria::testing {
 
 TempDir::TempDir() {
@@ -167,6 +169,18 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path
     ::_exit(127);
   }
   return pid;
+}
+
+CommandResult Sh(const std::string& cmd) { return Run({"/bin/sh", "-c", cmd}); }
+
+bool HaveTool(const std::string& tool) {
+  return Sh("command -v " + tool + " >/dev/null").exit_code == 0;
+}
+
+std::string MustSh(const std::string& cmd) {
+  auto r = Sh(cmd);
+  EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
+  return r.out;
 }
 
 std::string StoreBinary() {

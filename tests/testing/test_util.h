@@ -72,6 +72,13 @@ CommandResult Run(const std::vector<std::string>& argv);
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path = "/dev/null",
             const std::string& stderr_path = "/dev/null");
 
+// Runs `cmd` with /bin/sh -c.
+CommandResult Sh(const std::string& cmd);
+// Whether `tool` is on the PATH.
+bool HaveTool(const std::string& tool);
+// Sh, expecting success (a test failure naming the command otherwise); its stdout.
+std::string MustSh(const std::string& cmd);
+
 // The talaria-store binary under test.
 std::string StoreBinary();
 

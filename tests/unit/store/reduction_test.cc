@@ -88,7 +88,9 @@ class ReductionTest : public testing::StoreTest {
     EXPECT_EQ(refs.size(), m.statistics.reference_bytes);
     EXPECT_EQ(expanded.size(), m.statistics.reference_bytes + child_bytes);
     EXPECT_EQ(deltas.size(), dat_bytes);
-    EXPECT_EQ(r2c.size(), m.ref2children_bytes);
+    uint64_t r2c_bytes = 0;
+    for (const auto& c : m.reference_chunks) r2c_bytes += c.ref2children_bytes;
+    EXPECT_EQ(r2c.size(), r2c_bytes);
     EXPECT_EQ(SplitRecords(refs).size(), m.statistics.reference_sequences);
     // deltas.dat: one line per child, each parsing back to a delta that
     // rebuilds its child from the named reference.
