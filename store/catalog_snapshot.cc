@@ -15,6 +15,17 @@ constexpr char kMetaGeneration[] = "catalog_generation";
 
 Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
     ObjectStore& store, const std::vector<index::DatabaseVersion>& versions) {
+  std::vector<std::pair<std::string, index::ReductionEntry>> reductions;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(reductions, store.index().reductions().List(txn));
+  }
+  return PutCatalogSnapshot(store, versions, reductions);
+}
+
+Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
+    ObjectStore& store, const std::vector<index::DatabaseVersion>& versions,
+    const std::vector<std::pair<std::string, index::ReductionEntry>>& reductions) {
   uint64_t generation = 1;
   {
     TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
@@ -25,7 +36,14 @@ Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
   for (const auto& v : versions) {
     list.push_back({v.name, v.version, v.manifest.Hex(), v.ingested_unix_s, v.sequence});
   }
-  json j = {{"format", kCatalogFormat}, {"generation", generation}, {"versions", list}};
+  json profiles = json::array();
+  for (const auto& [profile, e] : reductions) {
+    profiles.push_back({profile, e.manifest.Hex(), e.created_unix_s, e.elapsed_ms});
+  }
+  json j = {{"format", kCatalogFormat},
+            {"generation", generation},
+            {"versions", list},
+            {"reductions", profiles}};
   PutOptions o;
   o.kind = ObjectKind::kManifest;
   TALARIA_ASSIGN_OR_RETURN(ObjectId id, store.Put(j.dump(), o));
@@ -60,6 +78,13 @@ std::optional<CatalogSnapshot> DecodeCatalogSnapshot(std::string_view bytes) {
       s.versions.push_back(
           index::DatabaseVersion{v.at(0).get<std::string>(), v.at(1).get<std::string>(), *id,
                                  v.at(3).get<uint64_t>(), v.at(4).get<uint64_t>()});
+    }
+    for (const json& r : j.value("reductions", json::array())) {  // absent in older snapshots
+      auto id = ObjectId::Parse(r.at(1).get<std::string>());
+      if (!id) return std::nullopt;
+      s.reductions.emplace_back(
+          r.at(0).get<std::string>(),
+          index::ReductionEntry{*id, r.at(2).get<uint64_t>(), r.at(3).get<uint64_t>()});
     }
     return s;
   } catch (const json::exception&) {

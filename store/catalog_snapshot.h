@@ -1,7 +1,8 @@
 #pragma once
 
-// The database catalogue as an object. Every change to the `databases`
-// table (an ingest publishing, db rm) first stores a snapshot of the whole
+// The catalogue (database versions and reduction profiles) as an object.
+// Every change to the `databases` or `reductions` table (an ingest
+// publishing, db rm, reduce, reduction rm) first stores a snapshot of the whole
 // catalogue — each version with its manifest, ingest time and order — with
 // a generation number one higher than the last, and records it in `meta`
 // in the same transaction as the change. `index rebuild` restores the
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "index/database_table.h"
+#include "index/reduction_table.h"
 #include "store/core/object_id.h"
 #include "store/object_store.h"
 
@@ -25,9 +27,15 @@ inline constexpr char kCatalogFormat[] = "talaria-catalog/1";
 struct CatalogSnapshot {
   uint64_t generation = 0;
   std::vector<index::DatabaseVersion> versions;
+  std::vector<std::pair<std::string, index::ReductionEntry>> reductions;  // by profile
 };
 
-// Stores a snapshot of `versions` with the next generation; returns it and its id.
+// Stores a snapshot of `versions` and `reductions` with the next generation;
+// returns its id and generation.
+core::Result<std::pair<core::ObjectId, uint64_t>> PutCatalogSnapshot(
+    ObjectStore& store, const std::vector<index::DatabaseVersion>& versions,
+    const std::vector<std::pair<std::string, index::ReductionEntry>>& reductions);
+// The same with the reduction profiles the index holds now.
 core::Result<std::pair<core::ObjectId, uint64_t>> PutCatalogSnapshot(
     ObjectStore& store, const std::vector<index::DatabaseVersion>& versions);
 

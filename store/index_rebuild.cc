@@ -15,6 +15,7 @@
 #include "store/frame.h"
 #include "store/object_store.h"
 #include "store/pack_reader.h"
+#include "store/reduction.h"
 #include "store/store_paths.h"
 #include "store/writer_lock.h"
 
@@ -32,7 +33,8 @@ struct Found {
 };
 
 // The newest catalogue snapshot in the store, written back into the
-// `databases` table, with the chunk index of every version it names.
+// `databases` table (with the chunk index of every version it names) and the
+// reduction tables.
 Result<uint64_t> RestoreCatalog(const std::string& root) {
   StoreConfig config;
   TALARIA_ASSIGN_OR_RETURN(auto store, ObjectStore::Open(root, config, OpenOptions{}));
@@ -55,7 +57,18 @@ Result<uint64_t> RestoreCatalog(const std::string& root) {
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(*store, v.manifest));
     manifests.push_back(std::move(m));
   }
+  std::vector<ProfileDeltas> profile_deltas;
+  for (const auto& [profile, entry] : newest->reductions) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store->Get(entry.manifest));
+    TALARIA_ASSIGN_OR_RETURN(ReductionManifest m, DecodeReductionManifest(*bytes));
+    TALARIA_ASSIGN_OR_RETURN(auto deltas, LoadProfileDeltas(*store, m));
+    profile_deltas.push_back(std::move(deltas));
+  }
   TALARIA_RETURN_IF_ERROR(store->index().Update([&](index::WriteTxn& txn) -> Status {
+    for (size_t i = 0; i < newest->reductions.size(); i++) {
+      const auto& [profile, entry] = newest->reductions[i];
+      TALARIA_RETURN_IF_ERROR(IndexReduction(*store, txn, profile, entry, profile_deltas[i]));
+    }
     for (const auto& v : newest->versions) {
       TALARIA_RETURN_IF_ERROR(store->index().databases().Put(txn, v));
     }

@@ -33,7 +33,6 @@ using core::Status;
 
 namespace {
 
-
 // The name a source is served under: its file name without a compression suffix.
 std::string SourceName(const std::string& path, SourceEncoding encoding) {
   if (path == "-") return "stdin.fasta";

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "store/catalog_snapshot.h"
 #include "store/database_catalog.h"
 #include "store/delta_record.h"
 #include "store/fasta_index.h"
@@ -106,21 +107,36 @@ Result<std::map<uint32_t, std::vector<DeltaRecord>>> ChildrenOf(ObjectStore& sto
   return out;
 }
 
-Status Register(ObjectStore& store, const std::string& profile, const ObjectId& manifest_id,
-                const std::vector<std::pair<ObjectId, std::vector<DeltaRecord>>>& deltas,
-                uint64_t elapsed_ms) {
+// Every profile's entry, with `profile` set to `entry` (or left out when
+// `entry` is nullopt).
+Result<std::vector<std::pair<std::string, index::ReductionEntry>>> ProfilesWith(
+    ObjectStore& store, const std::string& profile, std::optional<index::ReductionEntry> entry) {
+  std::vector<std::pair<std::string, index::ReductionEntry>> all, out;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(all, store.index().reductions().List(txn));
+  }
+  for (auto& p : all) {
+    if (p.first != profile) out.push_back(std::move(p));
+  }
+  if (entry) out.emplace_back(profile, *entry);
+  return out;
+}
+
+Result<std::vector<index::DatabaseVersion>> AllVersions(ObjectStore& store) {
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  return store.index().databases().List(txn);
+}
+
+// Registers the profile with a new catalogue snapshot, in one commit.
+Status Register(ObjectStore& store, const std::string& profile, const index::ReductionEntry& entry,
+                const ProfileDeltas& deltas) {
+  TALARIA_ASSIGN_OR_RETURN(auto versions, AllVersions(store));
+  TALARIA_ASSIGN_OR_RETURN(auto profiles, ProfilesWith(store, profile, entry));
+  TALARIA_ASSIGN_OR_RETURN(auto snapshot, PutCatalogSnapshot(store, versions, profiles));
   return store.index().Update([&](index::WriteTxn& txn) -> Status {
-    TALARIA_RETURN_IF_ERROR(
-        store.index().reductions().Put(txn, profile, {manifest_id, NowMs() / 1000, elapsed_ms}));
-    for (const auto& [chunk, records] : deltas) {
-      for (const DeltaRecord& d : records) {
-        TALARIA_RETURN_IF_ERROR(
-            store.index().reductions().AddChild(txn, profile, d.child_id, chunk));
-        TALARIA_RETURN_IF_ERROR(
-            store.index().reductions().AddReference(txn, profile, d.reference_id, chunk));
-      }
-    }
-    return core::OkStatus();
+    TALARIA_RETURN_IF_ERROR(IndexReduction(store, txn, profile, entry, deltas));
+    return RecordCatalogSnapshot(store, txn, snapshot.first, snapshot.second);
   });
 }
 
@@ -218,7 +234,7 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
     by_chunk[p.chunk].push_back(Child{std::move(d), child.text.size()});
   }
   std::vector<std::string> delta_texts;
-  std::vector<std::pair<ObjectId, std::vector<DeltaRecord>>> deltas;
+  ProfileDeltas deltas;
   for (uint32_t k = 0; k < by_chunk.size(); k++) {
     auto& kids = by_chunk[k];
     std::stable_sort(kids.begin(), kids.end(), [](const Child& x, const Child& y) {
@@ -299,8 +315,9 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
   requests.push_back({manifest_text, PutOptions{ObjectKind::kManifest}});
   TALARIA_RETURN_IF_ERROR(store.PutBatch(std::span<const PutRequest>(requests)));
   result.elapsed_ms = NowMs() - start_ms;
-  TALARIA_RETURN_IF_ERROR(
-      Register(store, options.profile, result.manifest_id, deltas, result.elapsed_ms));
+  TALARIA_RETURN_IF_ERROR(Register(
+      store, options.profile,
+      index::ReductionEntry{result.manifest_id, NowMs() / 1000, result.elapsed_ms}, deltas));
   return result;
 }
 
@@ -333,11 +350,37 @@ Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store) {
 }
 
 Status RemoveReduction(ObjectStore& store, const std::string& profile) {
+  TALARIA_ASSIGN_OR_RETURN(ReductionInfo gone, LoadReduction(store, profile));
+  TALARIA_ASSIGN_OR_RETURN(auto versions, AllVersions(store));
+  TALARIA_ASSIGN_OR_RETURN(auto profiles, ProfilesWith(store, profile, std::nullopt));
+  TALARIA_ASSIGN_OR_RETURN(auto snapshot, PutCatalogSnapshot(store, versions, profiles));
   return store.index().Update([&](index::WriteTxn& txn) -> Status {
-    TALARIA_ASSIGN_OR_RETURN(auto entry, store.index().reductions().Get(txn, profile));
-    if (!entry) return core::NotFound("no reduction profile '" + profile + "'");
-    return store.index().reductions().Delete(txn, profile);
+    TALARIA_RETURN_IF_ERROR(store.index().reductions().Delete(txn, profile));
+    return RecordCatalogSnapshot(store, txn, snapshot.first, snapshot.second);
   });
+}
+
+Result<ProfileDeltas> LoadProfileDeltas(ObjectStore& store, const ReductionManifest& m) {
+  ProfileDeltas out;
+  for (const DeltaChunkInfo& d : m.delta_chunks) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
+    TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
+    out.emplace_back(d.id, std::move(records));
+  }
+  return out;
+}
+
+Status IndexReduction(ObjectStore& store, index::WriteTxn& txn, const std::string& profile,
+                      const index::ReductionEntry& entry, const ProfileDeltas& deltas) {
+  const index::ReductionTable& table = store.index().reductions();
+  TALARIA_RETURN_IF_ERROR(table.Put(txn, profile, entry));
+  for (const auto& [chunk, records] : deltas) {
+    for (const DeltaRecord& d : records) {
+      TALARIA_RETURN_IF_ERROR(table.AddChild(txn, profile, d.child_id, chunk));
+      TALARIA_RETURN_IF_ERROR(table.AddReference(txn, profile, d.reference_id, chunk));
+    }
+  }
+  return core::OkStatus();
 }
 
 std::vector<ObjectId> ReductionObjects(const ObjectId& manifest_id, const ReductionManifest& m) {

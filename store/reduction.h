@@ -17,6 +17,7 @@
 
 #include "index/reduction_table.h"
 #include "store/chunker.h"
+#include "store/delta_record.h"
 #include "store/object_store.h"
 #include "store/reducer.h"
 #include "store/reduction_manifest.h"
@@ -55,6 +56,14 @@ core::Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string&
 core::Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store);
 // Unregisters the profile; its objects stay until gc. kNotFound if absent.
 core::Status RemoveReduction(ObjectStore& store, const std::string& profile);
+
+// The delta records of each of a profile's delta chunks, by chunk id.
+using ProfileDeltas = std::vector<std::pair<core::ObjectId, std::vector<DeltaRecord>>>;
+core::Result<ProfileDeltas> LoadProfileDeltas(ObjectStore& store, const ReductionManifest& m);
+// Writes a profile's entries — the profile, and its children and references
+// by id — into the index, inside `txn` (index rebuild uses this too).
+core::Status IndexReduction(ObjectStore& store, index::WriteTxn& txn, const std::string& profile,
+                            const index::ReductionEntry& entry, const ProfileDeltas& deltas);
 
 // The objects a profile needs: its manifest, reference chunks and their
 // record indexes, delta chunks (gc roots).

@@ -8,6 +8,7 @@
 #include "store/database_catalog.h"
 #include "store/delta_record.h"
 #include "store/gc.h"
+#include "store/index_rebuild.h"
 #include "store/ingest.h"
 #include "store/verify.h"
 #include "tests/testing/store_fixture.h"
@@ -223,6 +224,32 @@ TEST_F(ReductionTest, RemovingAProfileThenGcFreesItsObjectsAndKeepsTheDatabase) 
   }));
   EXPECT_TRUE(out == source);
   EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+}
+
+TEST_F(ReductionTest, IndexRebuildRestoresProfilesAndForgetsRemovedOnes) {
+  const std::string source = IngestGenerated(1500);
+  auto kept = Reduce("kept", std::nullopt, 0.9);
+  auto gone = Reduce("gone", std::nullopt, 0.8);
+  ASSERT_TRUE(kept && gone);
+  ASSERT_TRUE(RemoveReduction(*store_, "gone"));
+  const std::string deltas = Export(kept->manifest, ExportDeltas);
+  auto first = ParseDeltaLine(deltas.substr(0, deltas.find('\n') + 1));
+  ASSERT_TRUE(first);
+  store_.reset();
+  auto rebuilt = RebuildIndex(root_);
+  ASSERT_TRUE(rebuilt) << rebuilt.error().ToString();
+  Reopen();
+  auto list = ListReductions(*store_);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].profile, "kept");
+  EXPECT_EQ((*list)[0].entry.manifest, kept->manifest_id);
+  {
+    auto txn = store_->index().BeginRead();
+    EXPECT_EQ(store_->index().reductions().ChildDeltaChunks(*txn, "kept", first->child_id)->size(),
+              1u);
+  }
+  CheckProfile(kept->manifest, source, 0.9);
 }
 
 TEST(DeltaRecord, TextAndBinaryFormsRoundTripAnyRecord) {
