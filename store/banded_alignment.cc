@@ -16,61 +16,103 @@ enum Move : uint8_t { kDiagonal = 0, kUp = 1, kLeft = 2 };  // up: delete, left:
 std::optional<Alignment> AlignBanded(std::string_view ref, std::string_view child,
                                      const AlignmentLimits& limits) {
   const int64_t n = static_cast<int64_t>(ref.size()), m = static_cast<int64_t>(child.size());
-  const int64_t longest = std::max(n, m);
-  // Identity T over at least `longest` columns allows at most this many
-  // edits, and a path never strays further than its edits from the diagonal.
+  // identity = M / (M + E) >= T, with M <= min(n, m) matches, allows at most
+  // E <= (1 - T) / T * min(n, m) edits; a path strays from the diagonal by
+  // at most its indels, so the band need be no wider.
+  const double t = std::max(limits.min_identity, 1e-6);
   const int64_t max_edits =
-      static_cast<int64_t>(std::floor((1.0 - limits.min_identity) * static_cast<double>(n + m))) +
-      1;
+      static_cast<int64_t>(std::floor((1.0 - t) / t * static_cast<double>(std::min(n, m)) + 1e-9));
   if (std::abs(n - m) > max_edits) return std::nullopt;
-  const int64_t slack =
-      static_cast<int64_t>(std::ceil((1.0 - limits.min_identity) * static_cast<double>(longest))) +
-      1;
-  const int64_t lo = std::min<int64_t>(0, m - n) - slack;  // band: lo <= j - i <= hi
-  const int64_t hi = std::max<int64_t>(0, m - n) + slack;
+  // Equal lengths: most close pairs differ by substitutions only, and then
+  // the diagonal is an alignment of the identity needed, found in O(n).
+  if (n == m && n > 0) {
+    int64_t mismatches = 0;
+    for (int64_t i = 0; i < n; i++) mismatches += ref[i] != child[i];
+    if (static_cast<double>(n - mismatches) >= limits.min_identity * static_cast<double>(n)) {
+      Alignment a;
+      for (int64_t i = 0; i < n; i++) {
+        if (ref[i] == child[i]) {
+          AppendOp(&a.script, EditOp::kCopy, {}, 1);
+        } else {
+          AppendOp(&a.script, EditOp::kSubstitute, child.substr(i, 1), 1);
+        }
+      }
+      a.stats = Stats(a.script);
+      return a;
+    }
+  }
+  const int64_t lo = std::min<int64_t>(0, m - n) - max_edits;  // band: lo <= j - i <= hi
+  const int64_t hi = std::max<int64_t>(0, m - n) + max_edits;
   const int64_t width = hi - lo + 1;
   if (static_cast<uint64_t>((n + 1) * width) > limits.max_cells) return std::nullopt;
 
+  // Unit-cost DP over the band, computing in each row only the cells that
+  // can still be under max_edits (Ukkonen's cut-off): the live stretch of a
+  // related pair narrows to a few cells around its path. Cells over the
+  // limit hold kInf, as does everything a row did not write.
   constexpr int32_t kInf = std::numeric_limits<int32_t>::max() / 2;
-  std::vector<uint8_t> moves(static_cast<size_t>((n + 1) * width), kDiagonal);
+  const int32_t limit = static_cast<int32_t>(max_edits);
+  // Only computed cells are read back (the path runs through them), so the
+  // matrix is reused between calls without clearing.
+  thread_local std::vector<uint8_t> moves;
+  if (moves.size() < static_cast<size_t>((n + 1) * width))
+    moves.resize(static_cast<size_t>((n + 1) * width));
   std::vector<int32_t> prev(static_cast<size_t>(width), kInf),
       cur(static_cast<size_t>(width), kInf);
   auto col = [&](int64_t i, int64_t j) { return j - i - lo; };  // index of (i, j) in its row
-  for (int64_t j = 0; j <= std::min(m, hi); j++) {
+  int64_t live_lo = width, live_hi = -1;                        // live cells of the previous row
+  int64_t cur_dirty_lo = 0, cur_dirty_hi = -1;                  // what `cur` held two rows ago
+  for (int64_t j = 0; j <= std::min<int64_t>(m, hi) && j <= limit; j++) {
     prev[col(0, j)] = static_cast<int32_t>(j);
     moves[col(0, j)] = kLeft;
+    live_lo = std::min(live_lo, col(0, j));
+    live_hi = std::max(live_hi, col(0, j));
   }
+  int64_t prev_dirty_lo = live_lo, prev_dirty_hi = live_hi;
   for (int64_t i = 1; i <= n; i++) {
-    std::fill(cur.begin(), cur.end(), kInf);
-    const int64_t j_from = std::max<int64_t>(0, i + lo), j_to = std::min<int64_t>(m, i + hi);
-    int32_t row_best = kInf;
-    for (int64_t j = j_from; j <= j_to; j++) {
-      const int64_t c = col(i, j);
+    for (int64_t c = cur_dirty_lo; c <= cur_dirty_hi; c++) cur[c] = kInf;
+    // Reachable: diagonal (same column) and up (from one column right) of a
+    // live cell, then rightwards by insertions while they stay under the limit.
+    const int64_t c_first = std::max({int64_t{0}, live_lo - 1, col(i, 0)});
+    const int64_t c_last = std::min<int64_t>(width - 1, col(i, m));
+    int64_t new_lo = width, new_hi = -1, c_end = c_first - 1;
+    for (int64_t c = c_first; c <= c_last; c++) {
+      const int64_t j = c + i + lo;
       int32_t best = kInf;
       uint8_t move = kDiagonal;
-      if (j > 0 && c >= 0 && c < width && prev[c] < kInf) {  // diagonal: (i-1, j-1), same column
-        best = prev[c] + (ref[i - 1] == child[j - 1] ? 0 : 1);
-      }
-      if (c + 1 < width && prev[c + 1] < kInf && prev[c + 1] + 1 < best) {  // up: (i-1, j)
+      if (j > 0 && prev[c] < kInf) best = prev[c] + (ref[i - 1] == child[j - 1] ? 0 : 1);
+      if (c + 1 < width && prev[c + 1] < kInf && prev[c + 1] + 1 < best) {
         best = prev[c + 1] + 1;
         move = kUp;
       }
-      if (j > 0 && c - 1 >= 0 && cur[c - 1] < kInf && cur[c - 1] + 1 < best) {  // left: (i, j-1)
+      if (j > 0 && c > 0 && cur[c - 1] < kInf && cur[c - 1] + 1 < best) {
         best = cur[c - 1] + 1;
         move = kLeft;
       }
-      if (j == 0) {
-        best = static_cast<int32_t>(i);
-        move = kUp;
+      if (best > limit) {
+        if (c > live_hi) break;  // nothing further right is reachable
+        best = kInf;
+      } else {
+        new_lo = std::min(new_lo, c);
+        new_hi = c;
       }
       cur[c] = best;
       moves[static_cast<size_t>(i * width + c)] = move;
-      row_best = std::min(row_best, best);
+      c_end = c;
     }
-    if (row_best > max_edits) return std::nullopt;
+    if (new_hi < 0) return std::nullopt;
+    cur_dirty_lo = c_first;
+    cur_dirty_hi = c_end;
     std::swap(prev, cur);
+    std::swap(prev_dirty_lo, cur_dirty_lo);
+    std::swap(prev_dirty_hi, cur_dirty_hi);
+    live_lo = new_lo;
+    live_hi = new_hi;
   }
-  if (prev[col(n, m)] > max_edits) return std::nullopt;
+  (void)prev_dirty_lo;
+  (void)prev_dirty_hi;
+  const int64_t end = col(n, m);
+  if (end < 0 || end >= width || prev[end] > limit) return std::nullopt;
 
   // Trace back from (n, m), then turn the path into operations.
   std::vector<uint8_t> path;

@@ -1,6 +1,7 @@
 #include "store/minimizer_index.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <deque>
 
 namespace talaria::store {
@@ -18,7 +19,7 @@ uint64_t Mix(uint64_t x) {  // splitmix64 finaliser: k-mer codes to uniform hash
 
 // Words of one posting list longer than this are low-complexity repeats:
 // they say nothing about similarity and would make every query slow.
-constexpr size_t kMaxPostings = 4096;
+constexpr size_t kMaxPostings = 256;
 
 }  // namespace
 
@@ -53,32 +54,48 @@ std::vector<uint64_t> MinimizerIndex::Minimizers(std::string_view residues) cons
   return out;
 }
 
-void MinimizerIndex::Add(uint32_t sequence, std::string_view residues) {
-  for (uint64_t h : Minimizers(residues)) {
-    auto& list = index_[h];
-    if (list.size() >= kMaxPostings) continue;
-    list.push_back(sequence);
+void MinimizerIndex::Add(uint32_t sequence, const std::vector<uint64_t>& minimizers) {
+  for (uint64_t h : minimizers) {
+    Head& head = heads_[h];
+    if (head.count >= kMaxPostings) continue;
+    sequence_.push_back(sequence);
+    next_.push_back(head.first);
+    head.first = static_cast<uint32_t>(sequence_.size() - 1);
+    head.count++;
     postings_++;
   }
 }
 
-std::vector<std::pair<uint32_t, uint32_t>> MinimizerIndex::Candidates(std::string_view residues,
-                                                                      size_t limit,
-                                                                      uint32_t min_shared) const {
-  std::unordered_map<uint32_t, uint32_t> shared;
-  for (uint64_t h : Minimizers(residues)) {
-    auto it = index_.find(h);
-    if (it == index_.end()) continue;
-    for (uint32_t s : it->second) shared[s]++;
+std::vector<std::pair<uint32_t, uint32_t>> MinimizerIndex::Candidates(
+    const std::vector<uint64_t>& minimizers, size_t limit, uint32_t min_shared) const {
+  // Shared-word counts by sequence, and which are set: per thread, reused.
+  thread_local std::vector<uint32_t> counts;
+  thread_local std::vector<uint32_t> touched;
+  for (uint64_t h : minimizers) {
+    auto it = heads_.find(h);
+    if (it == heads_.end()) continue;
+    for (uint32_t e = it->second.first; e != kEnd; e = next_[e]) {
+      const uint32_t s = sequence_[e];
+      if (s >= counts.size()) counts.resize(static_cast<size_t>(s) * 2 + 1, 0);
+      if (counts[s]++ == 0) touched.push_back(s);
+    }
   }
   std::vector<std::pair<uint32_t, uint32_t>> out;
-  for (const auto& [s, n] : shared) {
-    if (n >= min_shared) out.emplace_back(s, n);
+  for (uint32_t s : touched) {
+    if (counts[s] >= min_shared) out.emplace_back(s, counts[s]);
+    counts[s] = 0;
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+  touched.clear();
+  auto by_shared = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  if (out.size() > limit) out.resize(limit);
+  };
+  if (out.size() > limit) {
+    std::partial_sort(out.begin(), out.begin() + static_cast<ptrdiff_t>(limit), out.end(),
+                      by_shared);
+    out.resize(limit);
+  } else {
+    std::sort(out.begin(), out.end(), by_shared);
+  }
   return out;
 }
 

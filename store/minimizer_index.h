@@ -6,7 +6,7 @@
 // index. A child at 90 % identity keeps most of its reference's minimizers.
 // Case-insensitive; k-mers holding a non-letter are skipped.
 //
-// Thread-compatible: Add and Candidates must not run concurrently.
+// Thread-compatible: Candidates may run concurrently with itself, not with Add.
 
 #include <cstdint>
 #include <string_view>
@@ -18,14 +18,25 @@ namespace talaria::store {
 
 class MinimizerIndex {
  public:
-  explicit MinimizerIndex(int k = 5, int w = 6) : k_(k), w_(w) {}
+  explicit MinimizerIndex(int k = 6, int w = 10) : k_(k), w_(w) {}
 
-  void Add(uint32_t sequence, std::string_view residues);
+  void Add(uint32_t sequence, std::string_view residues) { Add(sequence, Minimizers(residues)); }
+  // The same with the sequence's minimizers already computed.
+  void Add(uint32_t sequence, const std::vector<uint64_t>& minimizers);
 
   // Sequences sharing at least `min_shared` minimizers with `residues`, the
   // most shared first, at most `limit` of them: (sequence, shared).
+  // With `query_minimizers`, also how many distinct minimizers `residues` has.
   std::vector<std::pair<uint32_t, uint32_t>> Candidates(std::string_view residues, size_t limit,
-                                                        uint32_t min_shared) const;
+                                                        uint32_t min_shared,
+                                                        size_t* query_minimizers = nullptr) const {
+    const auto mins = Minimizers(residues);
+    if (query_minimizers) *query_minimizers = mins.size();
+    return Candidates(mins, limit, min_shared);
+  }
+  // The same from the query's minimizers.
+  std::vector<std::pair<uint32_t, uint32_t>> Candidates(const std::vector<uint64_t>& minimizers,
+                                                        size_t limit, uint32_t min_shared) const;
 
   // The distinct minimizers of `residues` (sorted).
   std::vector<uint64_t> Minimizers(std::string_view residues) const;
@@ -34,7 +45,15 @@ class MinimizerIndex {
 
  private:
   int k_, w_;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> index_;
+  // Posting lists as chains through two arrays (few allocations): a word's
+  // newest entry and count; each entry's sequence and the next entry.
+  static constexpr uint32_t kEnd = UINT32_MAX;
+  struct Head {
+    uint32_t first = kEnd;
+    uint32_t count = 0;
+  };
+  std::unordered_map<uint64_t, Head> heads_;
+  std::vector<uint32_t> sequence_, next_;
   size_t postings_ = 0;
 };
 

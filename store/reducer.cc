@@ -94,6 +94,40 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
   AlignmentCache cache(params.cache_entries);
   std::atomic<uint64_t> alignments{0};
   const AlignmentLimits limits{threshold};
+  const double min_share = std::clamp(threshold - 0.6, 0.05, 0.3);
+  // The best reference among `index`'s candidates for sequence i, if one
+  // reaches the threshold.
+  struct Match {
+    int64_t reference = -1;
+    std::optional<Alignment> alignment;
+  };
+  auto best_match = [&](const MinimizerIndex& index, size_t i,
+                        const std::vector<uint64_t>& minimizers) {
+    Match m;
+    const std::string_view seq = inputs[i].residues;
+    const size_t query_minimizers = minimizers.size();
+    for (const auto& [r, shared] : index.Candidates(minimizers, params.max_candidates, 2)) {
+      // A pair at the threshold keeps a good share of its words; one that
+      // shares few is not worth a banded alignment.
+      if (static_cast<double>(shared) < min_share * static_cast<double>(query_minimizers)) break;
+      const AlignmentCache::Key key{content[r], content[i]};
+      std::optional<Alignment> a;
+      if (auto hit = cache.Find(key)) {
+        a = std::move(*hit);
+      } else {
+        a = AlignBanded(inputs[r].residues, seq, limits);
+        alignments++;
+        cache.Put(key, a);
+      }
+      if (a && (!m.alignment || a->stats.identity() > m.alignment->stats.identity())) {
+        m.alignment = std::move(a);
+        m.reference = static_cast<int64_t>(r);
+      }
+      if (m.alignment && m.alignment->stats.matches == m.alignment->stats.columns) break;
+    }
+    return m;
+  };
+  // Greedy, longest first; groups in parallel.
   core::ParallelFor(work.size(), std::max(1u, params.threads), [&](size_t g) {
     std::vector<size_t>& members = work[g]->members;
     std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
@@ -101,34 +135,18 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
     });
     MinimizerIndex index;
     for (size_t i : members) {
-      const std::string_view seq = inputs[i].residues;
-      if (seq.size() >= params.min_length && seq.size() > 0) {
-        std::optional<Alignment> best;
-        int64_t best_ref = -1;
-        for (const auto& [r, shared] : index.Candidates(seq, params.max_candidates, 2)) {
-          const AlignmentCache::Key key{content[r], content[i]};
-          std::optional<Alignment> a;
-          if (auto hit = cache.Find(key)) {
-            a = std::move(*hit);
-          } else {
-            a = AlignBanded(inputs[r].residues, seq, limits);
-            alignments++;
-            cache.Put(key, a);
-          }
-          if (a && (!best || a->stats.identity() > best->stats.identity())) {
-            best = std::move(a);
-            best_ref = static_cast<int64_t>(r);
-          }
-          if (best && best->stats.matches == best->stats.columns) break;  // identical
-        }
-        if (best) {
-          out[i].reference = best_ref;
-          out[i].identity = best->stats.identity();
-          out[i].script = std::move(best->script);
+      const size_t len = inputs[i].residues.size();
+      const std::vector<uint64_t> minimizers = index.Minimizers(inputs[i].residues);
+      if (len > 0 && len >= params.min_length) {
+        Match m = best_match(index, i, minimizers);
+        if (m.alignment) {
+          out[i].reference = m.reference;
+          out[i].identity = m.alignment->stats.identity();
+          out[i].script = std::move(m.alignment->script);
           continue;
         }
       }
-      index.Add(static_cast<uint32_t>(i), seq);
+      index.Add(static_cast<uint32_t>(i), minimizers);
     }
   });
 
