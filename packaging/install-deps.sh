@@ -17,7 +17,7 @@ build_pkgs=(
   # used by tests and benchmarks: real codecs' command-line tools, openssl speed
   zstd lz4 openssl xxd
   # real bioinformatics tools the mount tests run on talariafs paths
-  ncbi-blast+ diamond-aligner mmseqs2 seqkit samtools
+  ncbi-blast+ diamond-aligner mmseqs2 seqkit samtools cd-hit
   # the mount benchmark's references: squashfuse over a mksquashfs image, fio
   squashfs-tools squashfuse fio
 )

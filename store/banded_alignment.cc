@@ -20,8 +20,10 @@ std::optional<Alignment> AlignBanded(std::string_view ref, std::string_view chil
   // E <= (1 - T) / T * min(n, m) edits; a path strays from the diagonal by
   // at most its indels, so the band need be no wider.
   const double t = std::max(limits.min_identity, 1e-6);
-  const int64_t max_edits =
-      static_cast<int64_t>(std::floor((1.0 - t) / t * static_cast<double>(std::min(n, m)) + 1e-9));
+  // (Never more than replacing everything.)
+  const int64_t max_edits = std::min<int64_t>(
+      n + m,
+      static_cast<int64_t>(std::floor((1.0 - t) / t * static_cast<double>(std::min(n, m)) + 1e-9)));
   if (std::abs(n - m) > max_edits) return std::nullopt;
   // Equal lengths: most close pairs differ by substitutions only, and then
   // the diagonal is an alignment of the identity needed, found in O(n).
