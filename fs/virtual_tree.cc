@@ -60,6 +60,15 @@ bool IsFasta(NodeKind kind) {
          kind == NodeKind::kSourceFile;
 }
 
+// The .fai node beside a FASTA node.
+Node FaidxOf(Node fasta) {
+  fasta.indexed = fasta.kind;
+  fasta.kind = NodeKind::kFaidx;
+  fasta.key = "I/" + fasta.key;
+  fasta.size.reset();
+  return fasta;
+}
+
 // The exact size of a profile's file, from its manifest alone.
 uint64_t ProfileFileSize(const store::ReductionManifest& m, uint32_t file) {
   uint64_t size = 0;
@@ -319,13 +328,7 @@ Result<Node> VirtualTree::ResolveInProfileDir(const Node& parent, std::string_vi
     n.source = f;
     n.key = "R/" + parent.id.Hex() + "/" + std::to_string(f);
     if (f != kProfileManifest) n.size = ProfileFileSize(*m, f);
-    if (fai) {
-      n.indexed = n.kind;
-      n.kind = NodeKind::kFaidx;
-      n.key = "I/" + n.key;
-      n.size.reset();
-    }
-    return n;
+    return fai ? FaidxOf(n) : n;
   }
   return NoEntry(name);
 }
@@ -339,11 +342,7 @@ Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view
     TALARIA_ASSIGN_OR_RETURN(
         Node fasta, ResolveInTaxonDir(parent, name.substr(0, name.size() - kFaiSuffix.size())));
     if (!IsFasta(fasta.kind)) return NoEntry(name);
-    fasta.indexed = fasta.kind;
-    fasta.kind = NodeKind::kFaidx;
-    fasta.key = "I/" + fasta.key;
-    fasta.size.reset();
-    return fasta;
+    return FaidxOf(fasta);
   }
   TALARIA_ASSIGN_OR_RETURN(uint64_t generation, TaxonomyGeneration());
   std::optional<index::TaxonNode> taxon;
@@ -411,13 +410,7 @@ Result<Node> VirtualTree::ResolveInVersionDir(const Node& parent, std::string_vi
     n.source = i;
     n.key = "X/" + parent.id.Hex() + "/" + std::to_string(i);
     n.size = sources[i].size;
-    if (fai) {
-      n.indexed = n.kind;
-      n.kind = NodeKind::kFaidx;
-      n.key = "I/" + n.key;
-      n.size.reset();
-    }
-    return n;
+    return fai ? FaidxOf(n) : n;
   }
   return NoEntry(name);
 }

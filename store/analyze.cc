@@ -8,6 +8,7 @@
 #include "store/access_log.h"
 #include "store/codec.h"
 #include "store/database_catalog.h"
+#include "store/live_set.h"
 #include "store/pack_format.h"
 #include "store/repack.h"
 
@@ -23,17 +24,7 @@ namespace {
 Result<std::set<ObjectId>> LiveObjects(ObjectStore& store,
                                        const std::map<ObjectId, ObjectInfo>& objects) {
   TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> roots, DatabaseRoots(store));
-  std::set<ObjectId> live;
-  std::vector<ObjectId> todo(roots.begin(), roots.end());
-  while (!todo.empty()) {
-    ObjectId id = todo.back();
-    todo.pop_back();
-    if (!live.insert(id).second) continue;
-    auto it = objects.find(id);
-    if (it != objects.end() && !it->second.entry.base.IsZero())
-      todo.push_back(it->second.entry.base);
-  }
-  return live;
+  return WithDeltaBases(objects, std::move(roots));
 }
 
 // Every `step`-th element of `ids`, at most `n` of them.

@@ -15,6 +15,7 @@
 #include "store/frame.h"
 #include "store/gc.h"
 #include "store/line_sketch.h"
+#include "store/live_set.h"
 #include "store/pack_format.h"
 #include "store/repack.h"
 #include "store/verify.h"
@@ -257,21 +258,6 @@ Result<VersionSets> LoadVersions(ObjectStore& store) {
   return v;
 }
 
-// Objects and, transitively, the delta bases they need.
-std::set<ObjectId> WithBases(const std::map<ObjectId, ObjectInfo>& objects,
-                             std::vector<ObjectId> todo) {
-  std::set<ObjectId> out;
-  while (!todo.empty()) {
-    ObjectId id = todo.back();
-    todo.pop_back();
-    if (!out.insert(id).second) continue;
-    auto it = objects.find(id);
-    if (it != objects.end() && !it->second.entry.base.IsZero())
-      todo.push_back(it->second.entry.base);
-  }
-  return out;
-}
-
 Status Archival(Context& ctx, StrategyResult* r) {
   TALARIA_ASSIGN_OR_RETURN(auto objects, AllObjects(ctx.store));
   TALARIA_ASSIGN_OR_RETURN(VersionSets v, LoadVersions(ctx.store));
@@ -284,9 +270,9 @@ Status Archival(Context& ctx, StrategyResult* r) {
     auto& roots = current ? current_roots : old_roots;
     roots.insert(roots.end(), ids.begin(), ids.end());
   }
-  const std::set<ObjectId> current = WithBases(objects, current_roots);
+  const std::set<ObjectId> current = WithDeltaBases(objects, current_roots);
   std::vector<Rewrite> plan;
-  for (const ObjectId& id : WithBases(objects, old_roots)) {
+  for (const ObjectId& id : WithDeltaBases(objects, old_roots)) {
     auto it = objects.find(id);
     if (current.count(id) || it == objects.end()) continue;
     const ObjectInfo& info = it->second;

@@ -7,6 +7,19 @@ namespace talaria::store {
 using core::ObjectId;
 using nlohmann::json;
 
+json StatisticsJson(const ReductionStatistics& s) {
+  return {{"original_sequences", s.original_sequences},
+          {"reference_sequences", s.reference_sequences},
+          {"child_sequences", s.child_sequences},
+          {"original_bytes", s.original_bytes},
+          {"reference_bytes", s.reference_bytes},
+          {"delta_bytes", s.delta_bytes},
+          {"actual_ratio", s.actual_ratio},
+          {"coverage", s.coverage},
+          {"alignments", s.alignments},
+          {"cache_hit_rate", s.cache_hit_rate}};
+}
+
 std::string EncodeReductionManifest(const ReductionManifest& m) {
   json params = {{"taxonomy_aware", m.parameters.taxonomy_aware},
                  {"min_length", m.parameters.min_length}};
@@ -21,17 +34,6 @@ std::string EncodeReductionManifest(const ReductionManifest& m) {
     deltas.push_back(
         {d.id.Hex(), d.reference_chunk, d.children, d.child_bytes, d.deltas_dat_bytes});
   }
-  const auto& s = m.statistics;
-  json stats = {{"original_sequences", s.original_sequences},
-                {"reference_sequences", s.reference_sequences},
-                {"child_sequences", s.child_sequences},
-                {"original_bytes", s.original_bytes},
-                {"reference_bytes", s.reference_bytes},
-                {"delta_bytes", s.delta_bytes},
-                {"actual_ratio", s.actual_ratio},
-                {"coverage", s.coverage},
-                {"alignments", s.alignments},
-                {"cache_hit_rate", s.cache_hit_rate}};
   json j = {
       {"format", kReductionFormat},
       {"profile", m.profile},
@@ -40,7 +42,7 @@ std::string EncodeReductionManifest(const ReductionManifest& m) {
        {{"database", m.database}, {"version", m.version}, {"manifest", m.source_manifest.Hex()}}},
       {"reference_chunks", refs},
       {"delta_chunks", deltas},
-      {"statistics", stats}};
+      {"statistics", StatisticsJson(m.statistics)}};
   return j.dump(1);
 }
 

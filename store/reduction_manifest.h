@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "store/core/object_id.h"
 #include "store/core/status.h"
 
@@ -74,6 +76,8 @@ struct ReductionManifest {
 };
 
 std::string EncodeReductionManifest(const ReductionManifest& m);
+// The statistics as the manifest (and talaria-store's --json) write them.
+nlohmann::json StatisticsJson(const ReductionStatistics& s);
 // kCorruption for anything that is not a reduction manifest of this format.
 core::Result<ReductionManifest> DecodeReductionManifest(std::string_view json);
 

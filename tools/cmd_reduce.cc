@@ -21,20 +21,6 @@ struct ReduceArgs {
   bool json = false;
 };
 
-nlohmann::json StatsJson(const store::ReductionManifest& m) {
-  const auto& s = m.statistics;
-  return {{"original_sequences", s.original_sequences},
-          {"reference_sequences", s.reference_sequences},
-          {"child_sequences", s.child_sequences},
-          {"original_bytes", s.original_bytes},
-          {"reference_bytes", s.reference_bytes},
-          {"delta_bytes", s.delta_bytes},
-          {"actual_ratio", s.actual_ratio},
-          {"coverage", s.coverage},
-          {"alignments", s.alignments},
-          {"cache_hit_rate", s.cache_hit_rate}};
-}
-
 int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
   store::ReduceOptions o;
   o.database = args.database;
@@ -62,7 +48,7 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
                {"elapsed_ms", r->elapsed_ms},
                {"cache_lookups", r->stats.cache_lookups},
                {"promoted", r->stats.promoted},
-               {"statistics", StatsJson(m)}});
+               {"statistics", store::StatisticsJson(m.statistics)}});
     return kExitOk;
   }
   if (r->unchanged) std::printf("profile %s already holds this reduction\n", m.profile.c_str());

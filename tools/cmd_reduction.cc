@@ -12,7 +12,6 @@ namespace {
 
 nlohmann::json InfoJson(const store::ReductionInfo& r) {
   const auto& m = r.manifest;
-  const auto& s = m.statistics;
   nlohmann::json params = {{"taxonomy_aware", m.parameters.taxonomy_aware},
                            {"min_length", m.parameters.min_length}};
   if (m.parameters.ratio) params["ratio"] = *m.parameters.ratio;
@@ -26,17 +25,7 @@ nlohmann::json InfoJson(const store::ReductionInfo& r) {
           {"parameters", params},
           {"reference_chunks", m.reference_chunks.size()},
           {"delta_chunks", m.delta_chunks.size()},
-          {"statistics",
-           {{"original_sequences", s.original_sequences},
-            {"reference_sequences", s.reference_sequences},
-            {"child_sequences", s.child_sequences},
-            {"original_bytes", s.original_bytes},
-            {"reference_bytes", s.reference_bytes},
-            {"delta_bytes", s.delta_bytes},
-            {"actual_ratio", s.actual_ratio},
-            {"coverage", s.coverage},
-            {"alignments", s.alignments},
-            {"cache_hit_rate", s.cache_hit_rate}}}};
+          {"statistics", store::StatisticsJson(m.statistics)}};
 }
 
 int RunLs(const CliContext& ctx, bool json) {
