@@ -19,8 +19,8 @@ inline constexpr char kChunksTable[] = "chunks";        // chunk id -> ChunkMeta
 inline constexpr char kTaxonChunksTable[] = "taxon_chunks";  // taxid -> chunk ids (dupsort)
 inline constexpr char kTaxonomyTable[] = "taxonomy";         // taxid -> parent, rank, name
 inline constexpr char kTaxonomyChildrenTable[] =
-    "taxonomy_children";                        // taxid -> children (dupsort)
-inline constexpr char kStateTable[] = "state";  // operation -> progress (JSON)
+    "taxonomy_children";                                  // taxid -> children (dupsort)
+inline constexpr char kStateTable[] = "state";            // operation -> progress (JSON)
 inline constexpr char kReductionsTable[] = "reductions";  // profile -> ReductionEntry
 inline constexpr char kChildDeltasTable[] =
     "child_deltas";  // profile \0 child id -> delta chunk ids (dupsort)

@@ -2,8 +2,9 @@
 
 // The `state` table: progress of long operations that can be resumed
 // (DESIGN §5), keyed by an operation name such as "ingest:db/version". The
-// value is the operation's own JSON. Thread-compatible.
+// value is the operation's own encoding (JSON, or bytes). Thread-compatible.
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,12 @@ class StateTable {
   }
   core::Status Put(WriteTxn& txn, const std::string& op, const std::string& value) const {
     return txn.Put(dbi_, op, value);
+  }
+  // Every operation whose name starts with `prefix`, in name order.
+  core::Status ForEachWithPrefix(
+      const Txn& txn, const std::string& prefix,
+      const std::function<core::Status(std::string_view, std::string_view)>& fn) const {
+    return txn.ForEachWithPrefix(dbi_, prefix, fn);
   }
   // Absent operations are fine.
   core::Status Delete(WriteTxn& txn, const std::string& op) const {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "store/core/checksum.h"
+#include "store/core/coding.h"
 #include "store/core/parallel.h"
 #include "store/minimizer_index.h"
 
@@ -60,8 +61,43 @@ class AlignmentCache {
 };
 
 struct GroupWork {
+  uint64_t key = 0;
   std::vector<size_t> members;  // input indexes
 };
+
+// A segment of a group's progress: (input index, reference + 1, script) of
+// members[first, end).
+std::string EncodeSegment(const std::vector<size_t>& members, size_t first, size_t end,
+                          const std::vector<ReduceAssignment>& out) {
+  std::string bytes;
+  core::PutVarint(&bytes, end - first);
+  for (size_t k = first; k < end; k++) {
+    const ReduceAssignment& a = out[members[k]];
+    core::PutVarint(&bytes, members[k]);
+    core::PutVarint(&bytes, static_cast<uint64_t>(a.reference + 1));
+    if (a.reference >= 0) EncodeScript(a.script, &bytes);
+  }
+  return bytes;
+}
+
+bool DecodeSegment(std::string_view in, std::vector<std::pair<size_t, ReduceAssignment>>* out) {
+  uint64_t n = 0;
+  if (!core::GetVarint(&in, &n) || n > in.size()) return false;
+  for (uint64_t k = 0; k < n; k++) {
+    uint64_t index = 0, ref = 0;
+    if (!core::GetVarint(&in, &index) || !core::GetVarint(&in, &ref)) return false;
+    ReduceAssignment a;
+    a.reference = static_cast<int64_t>(ref) - 1;
+    if (a.reference >= 0) {
+      auto script = DecodeScript(&in);
+      if (!script) return false;
+      a.script = std::move(*script);
+      a.identity = Stats(a.script).identity();
+    }
+    out->emplace_back(static_cast<size_t>(index), std::move(a));
+  }
+  return in.empty();
+}
 
 }  // namespace
 
@@ -85,14 +121,17 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
   std::map<uint64_t, GroupWork> groups;
   for (size_t i = 0; i < inputs.size(); i++) groups[inputs[i].group].members.push_back(i);
   std::vector<GroupWork*> work;
-  for (auto& [g, w] : groups) work.push_back(&w);
+  for (auto& [g, w] : groups) {
+    w.key = g;
+    work.push_back(&w);
+  }
   // Biggest groups first, so a big one does not start last.
   std::sort(work.begin(), work.end(), [](const GroupWork* a, const GroupWork* b) {
     return a->members.size() > b->members.size();
   });
 
   AlignmentCache cache(params.cache_entries);
-  std::atomic<uint64_t> alignments{0};
+  std::atomic<uint64_t> alignments{0}, resumed{0};
   const AlignmentLimits limits{threshold};
   const double min_share = std::clamp(threshold - 0.6, 0.05, 0.3);
   // The best reference among `index`'s candidates for sequence i, if one
@@ -134,19 +173,52 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
       return inputs[a].residues.size() > inputs[b].residues.size();
     });
     MinimizerIndex index;
-    for (size_t i : members) {
+    const uint64_t group = work[g]->key;
+    // Segments a stopped run saved, as long as they match this run's order.
+    size_t k = 0;
+    if (auto saved = params.saved.find(group); saved != params.saved.end()) {
+      for (uint64_t seg = 0; k < members.size(); seg++) {
+        auto it = saved->second.find(seg);
+        if (it == saved->second.end()) break;
+        std::vector<std::pair<size_t, ReduceAssignment>> done;
+        if (!DecodeSegment(it->second, &done) || done.empty() || k + done.size() > members.size()) {
+          break;
+        }
+        bool matches = true;
+        for (size_t d = 0; d < done.size() && matches; d++) {
+          matches = done[d].first == members[k + d] &&
+                    (done[d].second.reference < 0 ||
+                     static_cast<size_t>(done[d].second.reference) < inputs.size());
+        }
+        if (!matches) break;
+        for (auto& [i, a] : done) {
+          if (a.reference < 0) index.Add(static_cast<uint32_t>(i), inputs[i].residues);
+          out[i] = std::move(a);
+          k++;
+        }
+        resumed += done.size();
+      }
+    }
+    for (; k < members.size(); k++) {
+      const size_t i = members[k];
       const size_t len = inputs[i].residues.size();
       const std::vector<uint64_t> minimizers = index.Minimizers(inputs[i].residues);
+      bool child = false;
       if (len > 0 && len >= params.min_length) {
         Match m = best_match(index, i, minimizers);
         if (m.alignment) {
           out[i].reference = m.reference;
           out[i].identity = m.alignment->stats.identity();
           out[i].script = std::move(m.alignment->script);
-          continue;
+          child = true;
         }
       }
-      index.Add(static_cast<uint32_t>(i), minimizers);
+      if (!child) index.Add(static_cast<uint32_t>(i), minimizers);
+      const size_t segment = std::max<size_t>(1, params.segment);
+      if (params.save && ((k + 1) % segment == 0 || k + 1 == members.size())) {
+        const size_t first = k / segment * segment;
+        params.save(group, k / segment, EncodeSegment(members, first, k + 1, out));
+      }
     }
   });
 
@@ -179,6 +251,7 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
     stats->cache_lookups = cache.lookups();
     stats->cache_hits = cache.hits();
     stats->promoted = promoted;
+    stats->resumed = resumed;
   }
   return out;
 }

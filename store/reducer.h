@@ -16,8 +16,11 @@
 // Thread-safe (a pure function of its inputs).
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +45,15 @@ struct ReduceParams {
   size_t max_candidates = 4;       // references aligned per sequence, most shared words first
   size_t cache_entries = 1 << 16;  // alignment cache (LRU) bound
   unsigned threads = 1;
+  // Resumption. A group's sequences are processed in a fixed order, in
+  // segments of `segment` sequences; after each segment `save` is called
+  // (from the group's thread) with the group, the segment number and its
+  // assignments, encoded. `saved` gives back such segments of a stopped run
+  // (group -> segment -> bytes): the leading run of them that matches is
+  // taken as it is, and work goes on after it.
+  size_t segment = 4096;
+  std::function<void(uint64_t group, uint64_t segment, const std::string& bytes)> save;
+  std::map<uint64_t, std::map<uint64_t, std::string>> saved;
 };
 
 struct ReduceAssignment {
@@ -55,6 +67,7 @@ struct ReduceStats {
   uint64_t alignments = 0;  // computed
   uint64_t cache_lookups = 0, cache_hits = 0;
   uint64_t promoted = 0;  // children made references to meet a ratio
+  uint64_t resumed = 0;   // sequences taken from saved segments
   double hit_rate() const {
     return cache_lookups ? static_cast<double>(cache_hits) / static_cast<double>(cache_lookups) : 0;
   }

@@ -1,14 +1,19 @@
 #include "store/reduction.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "store/catalog_snapshot.h"
 #include "store/database_catalog.h"
 #include "store/delta_record.h"
 #include "store/fasta_index.h"
+#include "store/fasta_reader.h"
 #include "store/ingest.h"
 
 namespace talaria::store {
@@ -165,33 +170,17 @@ std::string_view RecordId(std::string_view record_text) {
   return end == std::string_view::npos ? h : h.substr(0, end);
 }
 
-Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options) {
-  const uint64_t start_ms = NowMs();
-  TALARIA_RETURN_IF_ERROR(ValidateName("profile name", options.profile));
+namespace {
+
+// Stores and registers a profile whose assignment is made (reduced or
+// imported): reference chunks, checked deltas, manifest, index entries.
+Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& options,
+                                  const index::DatabaseVersion& version, const Source& src,
+                                  const std::vector<ReduceAssignment>& assignment,
+                                  ReduceResult result, uint64_t start_ms) {
   auto say = [&](const std::string& s) {
     if (options.progress) options.progress(s);
   };
-  TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
-                           ResolveDatabase(store, options.database));
-  TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
-  say("reading " + version.name + "/" + version.version);
-  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
-
-  std::vector<ReduceInput> inputs;
-  for (const SourceRecord& r : src.records) {
-    inputs.push_back(
-        ReduceInput{r.parts.residues, options.parameters.taxonomy_aware ? r.taxon : 0});
-  }
-  ReduceParams params;
-  params.ratio = options.parameters.ratio;
-  params.identity = options.parameters.identity;
-  params.min_length = options.parameters.min_length;
-  params.threads = options.threads;
-  ReduceResult result;
-  say("choosing references among " + std::to_string(inputs.size()) + " sequences");
-  TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
-                           ReduceSequences(inputs, params, &result.stats));
-
   say("storing references and deltas");
   TALARIA_ASSIGN_OR_RETURN(BuiltChunks built, ChunkReferences(src, assignment, options.chunking));
   ReductionManifest& m = result.manifest;
@@ -288,8 +277,6 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
                                               static_cast<double>(st.original_sequences);
   st.coverage =
       child_residues ? static_cast<double>(copied) / static_cast<double>(child_residues) : 1.0;
-  st.alignments = result.stats.alignments;
-  st.cache_hit_rate = result.stats.hit_rate();
   const std::string manifest_text = EncodeReductionManifest(m);
   result.manifest_id = ObjectId::Hash(manifest_text);
 
@@ -332,6 +319,201 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
       store, options.profile,
       index::ReductionEntry{result.manifest_id, NowMs() / 1000, result.elapsed_ms}, deltas));
   return result;
+}
+
+}  // namespace
+
+Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options) {
+  const uint64_t start_ms = NowMs();
+  TALARIA_RETURN_IF_ERROR(ValidateName("profile name", options.profile));
+  auto say = [&](const std::string& s) {
+    if (options.progress) options.progress(s);
+  };
+  TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
+                           ResolveDatabase(store, options.database));
+  TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
+  say("reading " + version.name + "/" + version.version);
+  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
+
+  std::vector<ReduceInput> inputs;
+  for (const SourceRecord& r : src.records) {
+    inputs.push_back(
+        ReduceInput{r.parts.residues, options.parameters.taxonomy_aware ? r.taxon : 0});
+  }
+  ReduceParams params;
+  params.ratio = options.parameters.ratio;
+  params.identity = options.parameters.identity;
+  params.min_length = options.parameters.min_length;
+  params.threads = options.threads;
+  // Progress is saved in the index's state table, segment by segment, under
+  // a name that changes with the source and the parameters; a rerun of the
+  // same command picks it up.
+  ReductionManifest probe;
+  probe.parameters = options.parameters;
+  probe.source_manifest = version.manifest;
+  const std::string state_prefix =
+      "reduce:" + options.profile + ":" +
+      ObjectId::Hash(EncodeReductionManifest(probe)).Hex().substr(0, 16) + ":";
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_RETURN_IF_ERROR(store.index().state().ForEachWithPrefix(
+        txn, state_prefix, [&](std::string_view key, std::string_view value) -> Status {
+          uint64_t group = 0, segment = 0;
+          if (std::sscanf(std::string(key.substr(state_prefix.size())).c_str(), "%lu:%lu", &group,
+                          &segment) == 2) {
+            params.saved[group][segment] = std::string(value);
+          }
+          return core::OkStatus();
+        }));
+  }
+  std::mutex save_mu;
+  params.save = [&](uint64_t group, uint64_t segment, const std::string& bytes) {
+    std::lock_guard<std::mutex> lock(save_mu);
+    const std::string key = state_prefix + std::to_string(group) + ":" + std::to_string(segment);
+    // A hint for a rerun: failing to save costs only the work it would spare.
+    store.index()
+        .Update([&](index::WriteTxn& txn) { return store.index().state().Put(txn, key, bytes); })
+        .IgnoreError();
+  };
+  ReduceResult result;
+  say("choosing references among " + std::to_string(inputs.size()) + " sequences");
+  TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
+                           ReduceSequences(inputs, params, &result.stats));
+  if (result.stats.resumed > 0) {
+    say("resumed " + std::to_string(result.stats.resumed) + " sequences from a stopped run");
+  }
+  TALARIA_ASSIGN_OR_RETURN(
+      ReduceResult stored,
+      StoreProfile(store, options, version, src, assignment, std::move(result), start_ms));
+  // Done: the saved progress is no longer needed.
+  TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
+    std::vector<std::string> keys;
+    TALARIA_RETURN_IF_ERROR(store.index().state().ForEachWithPrefix(
+        txn, state_prefix, [&](std::string_view key, std::string_view) -> Status {
+          keys.emplace_back(key);
+          return core::OkStatus();
+        }));
+    for (const auto& k : keys) TALARIA_RETURN_IF_ERROR(store.index().state().Delete(txn, k));
+    return core::OkStatus();
+  }));
+  return stored;
+}
+
+Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& options) {
+  const uint64_t start_ms = NowMs();
+  TALARIA_RETURN_IF_ERROR(ValidateName("profile name", options.profile));
+  TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
+                           ResolveDatabase(store, options.database));
+  TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
+  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
+  const std::string what = version.name + "/" + version.version;
+  // The version's records by id, in order (ids need not be unique).
+  std::map<std::string_view, std::vector<size_t>> by_id;
+  for (size_t i = 0; i < src.records.size(); i++) by_id[RecordId(src.records[i].text)].push_back(i);
+  std::vector<bool> taken(src.records.size(), false);
+  auto take = [&](std::string_view id, const std::function<bool(size_t)>& matches) -> int64_t {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) return -1;
+    for (size_t i : it->second) {
+      if (!taken[i] && matches(i)) {
+        taken[i] = true;
+        return static_cast<int64_t>(i);
+      }
+    }
+    return -1;
+  };
+  std::vector<ReduceAssignment> assignment(src.records.size());
+  std::map<std::string, int64_t> reference_of_id;
+  {
+    TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(options.references));
+    FastaRecord rec;
+    while (true) {
+      TALARIA_ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
+      if (!more) break;
+      const std::string_view id = RecordId(rec.text);
+      const int64_t i = take(id, [&](size_t k) { return src.records[k].text == rec.text; });
+      if (i < 0) {
+        return core::ParseError(options.references + ":" + std::to_string(rec.line) + ": " +
+                                std::string(id) + " is not a record of " + what +
+                                " (byte for byte)");
+      }
+      reference_of_id.emplace(std::string(id), i);
+    }
+  }
+  {
+    std::ifstream in(options.deltas);
+    if (!in) return core::ErrnoError("open " + options.deltas, errno);
+    std::string line;
+    for (uint64_t n = 1; std::getline(in, line); n++) {
+      auto where = [&] { return options.deltas + ":" + std::to_string(n) + ": "; };
+      auto d = ParseDeltaLine(line);
+      if (!d) return core::ParseError(where() + d.error().message());
+      auto ref = reference_of_id.find(d->reference_id);
+      if (ref == reference_of_id.end()) {
+        return core::ParseError(where() + "reference " + d->reference_id + " is not in " +
+                                options.references);
+      }
+      const int64_t i = take(
+          d->child_id, [&](size_t k) { return ObjectId::Hash(src.records[k].text) == d->sha256; });
+      if (i < 0) {
+        return core::ParseError(where() + "child " + d->child_id + " is not a record of " + what +
+                                " with that SHA-256 (or is listed twice)");
+      }
+      assignment[static_cast<size_t>(i)].reference = ref->second;
+      assignment[static_cast<size_t>(i)].identity = Stats(d->script).identity();
+      assignment[static_cast<size_t>(i)].script = std::move(d->script);
+    }
+  }
+  for (size_t i = 0; i < src.records.size(); i++) {
+    if (!taken[i]) {
+      return core::InvalidArgument(std::string(RecordId(src.records[i].text)) + " of " + what +
+                                   " is in neither " + options.references + " nor " +
+                                   options.deltas);
+    }
+  }
+  if (!options.ref2children.empty()) {
+    std::ifstream in(options.ref2children);
+    if (!in) return core::ErrnoError("open " + options.ref2children, errno);
+    std::map<std::string, std::string> parent;  // child id -> reference id, from deltas
+    for (size_t i = 0; i < src.records.size(); i++) {
+      if (assignment[i].reference < 0) continue;
+      parent[std::string(RecordId(src.records[i].text))] =
+          RecordId(src.records[static_cast<size_t>(assignment[i].reference)].text);
+    }
+    std::string line;
+    for (uint64_t n = 1; std::getline(in, line); n++) {
+      std::vector<std::string> fields;
+      for (size_t pos = 0;;) {
+        size_t tab = line.find('\t', pos);
+        fields.push_back(
+            line.substr(pos, tab == std::string::npos ? std::string::npos : tab - pos));
+        if (tab == std::string::npos) break;
+        pos = tab + 1;
+      }
+      for (size_t k = 1; k < fields.size(); k++) {
+        auto it = parent.find(fields[k]);
+        if (it == parent.end() || it->second != fields[0]) {
+          return core::ParseError(options.ref2children + ":" + std::to_string(n) + ": " +
+                                  fields[k] + " is not a child of " + fields[0] + " in " +
+                                  options.deltas);
+        }
+      }
+    }
+  }
+  ReduceOptions o;
+  o.profile = options.profile;
+  o.chunking = options.chunking;
+  o.progress = options.progress;
+  ReduceResult result;
+  result.stats.sequences = src.records.size();
+  for (const auto& a : assignment) {
+    if (a.reference < 0) {
+      result.stats.references++;
+    } else {
+      result.stats.children++;
+    }
+  }
+  return StoreProfile(store, o, version, src, assignment, std::move(result), start_ms);
 }
 
 Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string& profile) {

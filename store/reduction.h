@@ -46,6 +46,22 @@ struct ReduceResult {
 // exists with another reduction (remove it first).
 core::Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options);
 
+// A profile from files: references.fasta and deltas.dat (as exported, or
+// written by another tool in the same grammar) of a version the store
+// holds. Every record of the version must be a reference (byte for byte) or
+// a child whose #sha256 is its record's; every child is rebuilt and checked.
+// With ref2children, that file must agree with deltas.dat. kParse names the
+// file and line of anything malformed or unknown. No parameters are
+// recorded (the profile's manifest says neither ratio nor identity).
+struct ImportOptions {
+  std::string database;  // NAME (its current version) or NAME/VERSION
+  std::string profile;
+  std::string references, deltas, ref2children;  // paths; ref2children optional
+  ChunkingOptions chunking;
+  std::function<void(const std::string&)> progress;
+};
+core::Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& options);
+
 struct ReductionInfo {
   std::string profile;
   index::ReductionEntry entry;

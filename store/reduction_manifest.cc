@@ -15,9 +15,7 @@ json StatisticsJson(const ReductionStatistics& s) {
           {"reference_bytes", s.reference_bytes},
           {"delta_bytes", s.delta_bytes},
           {"actual_ratio", s.actual_ratio},
-          {"coverage", s.coverage},
-          {"alignments", s.alignments},
-          {"cache_hit_rate", s.cache_hit_rate}};
+          {"coverage", s.coverage}};
 }
 
 std::string EncodeReductionManifest(const ReductionManifest& m) {
@@ -98,8 +96,6 @@ core::Result<ReductionManifest> DecodeReductionManifest(std::string_view text) {
     st.delta_bytes = s.at("delta_bytes").get<uint64_t>();
     st.actual_ratio = s.at("actual_ratio").get<double>();
     st.coverage = s.at("coverage").get<double>();
-    st.alignments = s.at("alignments").get<uint64_t>();
-    st.cache_hit_rate = s.at("cache_hit_rate").get<double>();
     return m;
   } catch (const json::exception& e) {
     return core::Corruption(std::string("malformed reduction manifest: ") + e.what());

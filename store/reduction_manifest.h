@@ -58,9 +58,10 @@ struct ReductionStatistics {
   uint64_t reference_bytes = 0;  // references.fasta
   uint64_t delta_bytes = 0;      // encoded delta chunks (before compression)
   double actual_ratio = 0;       // reference / original sequences
-  double coverage = 0;           // residues of the source a reference or a delta accounts for
-  uint64_t alignments = 0;
-  double cache_hit_rate = 0;
+  // Of the children's residues, the share copied from their references.
+  // (How the run went — alignments, cache hits, time — is not here: the
+  // manifest describes the result, so a resumed run makes the same one.)
+  double coverage = 0;
   bool operator==(const ReductionStatistics&) const = default;
 };
 

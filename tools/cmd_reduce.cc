@@ -46,12 +46,19 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
                {"version", m.version},
                {"unchanged", r->unchanged},
                {"elapsed_ms", r->elapsed_ms},
+               {"alignments", r->stats.alignments},
                {"cache_lookups", r->stats.cache_lookups},
+               {"cache_hit_rate", r->stats.hit_rate()},
                {"promoted", r->stats.promoted},
+               {"resumed", r->stats.resumed},
                {"statistics", store::StatisticsJson(m.statistics)}});
     return kExitOk;
   }
   if (r->unchanged) std::printf("profile %s already holds this reduction\n", m.profile.c_str());
+  if (r->stats.resumed > 0) {
+    std::printf("resumed: %llu sequences were already assigned by a stopped run\n",
+                static_cast<unsigned long long>(r->stats.resumed));
+  }
   std::printf(
       "reduced %s/%s into profile %s: %llu sequences -> %llu references (%.1f %%) + %llu "
       "children as deltas\n",
@@ -64,7 +71,7 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
       HumanBytes(s.reference_bytes).c_str(), HumanBytes(s.original_bytes).c_str(),
       HumanBytes(s.delta_bytes).c_str(), 100 * s.coverage);
   std::printf("%llu alignments; alignment cache hit rate %.1f %% of %llu lookups; %.1f s\n",
-              static_cast<unsigned long long>(s.alignments), 100 * s.cache_hit_rate,
+              static_cast<unsigned long long>(r->stats.alignments), 100 * r->stats.hit_rate(),
               static_cast<unsigned long long>(r->stats.cache_lookups), r->elapsed_ms / 1000.0);
   return kExitOk;
 }
@@ -80,7 +87,9 @@ void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       "best candidate reference (sharing the most minimizers) aligns at --identity or\n"
       "better becomes its child, otherwise a reference. --ratio R keeps R of the\n"
       "sequences as references instead. Every child is rebuilt and checked against its\n"
-      "SHA-256 before the profile is registered. Served at reductions/<profile>/.");
+      "SHA-256 before the profile is registered. Served at reductions/<profile>/.\n"
+      "Progress is saved as it goes: the same command run again after an interruption\n"
+      "(even kill -9) carries on from there.");
   auto args = std::make_shared<ReduceArgs>();
   cmd->add_option("--db", args->database, "Database NAME (its current version) or NAME/VERSION")
       ->required();

@@ -105,6 +105,19 @@ int RunExport(const CliContext& ctx, const std::string& profile, const std::stri
   return st ? kExitOk : Fail(st.error());
 }
 
+int RunImport(const CliContext& ctx, const store::ImportOptions& options) {
+  auto store = ctx.OpenStore(true);
+  if (!store) return Fail(store.error());
+  auto r = store::ImportReduction(**store, options);
+  if (!r) return Fail(r.error());
+  const auto& s = r->manifest.statistics;
+  std::printf("imported profile %s of %s/%s: %llu references, %llu children, every child checked\n",
+              r->manifest.profile.c_str(), r->manifest.database.c_str(),
+              r->manifest.version.c_str(), static_cast<unsigned long long>(s.reference_sequences),
+              static_cast<unsigned long long>(s.child_sequences));
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddReductionCommand(CLI::App& app, CliContext& ctx, Runner* run) {
@@ -142,6 +155,30 @@ void AddReductionCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       ->type_name("FILE");
   ex->callback([&ctx, run, profile, file, out] {
     *run = [&ctx, profile, file, out] { return RunExport(ctx, *profile, *file, *out); };
+  });
+
+  auto imp_options = std::make_shared<store::ImportOptions>();
+  auto* imp = cmd->add_subcommand(
+      "import",
+      "Make a profile from references.fasta and deltas.dat (as `reduction export` writes\n"
+      "them, or another tool in the same grammar; see README) of a version in the store.\n"
+      "Every record of the version must be a reference (byte for byte) or a child whose\n"
+      "#sha256 is its record's; every child is rebuilt and checked. With --ref2children,\n"
+      "that file must agree with deltas.dat.");
+  imp->add_option("--db", imp_options->database,
+                  "Database NAME (its current version) or NAME/VERSION")
+      ->required();
+  imp->add_option("--profile", imp_options->profile, "Name of the new profile")->required();
+  imp->add_option("--references", imp_options->references, "references.fasta")
+      ->required()
+      ->check(CLI::ExistingFile);
+  imp->add_option("--deltas", imp_options->deltas, "deltas.dat")
+      ->required()
+      ->check(CLI::ExistingFile);
+  imp->add_option("--ref2children", imp_options->ref2children, "ref2children.tsv (checked)")
+      ->check(CLI::ExistingFile);
+  imp->callback([&ctx, run, imp_options] {
+    *run = [&ctx, imp_options] { return RunImport(ctx, *imp_options); };
   });
 }
 

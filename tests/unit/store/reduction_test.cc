@@ -252,6 +252,48 @@ TEST_F(ReductionTest, IndexRebuildRestoresProfilesAndForgetsRemovedOnes) {
   CheckProfile(kept->manifest, source, 0.9);
 }
 
+TEST_F(ReductionTest, ExportedFilesImportBackIntoTheSameProfile) {
+  const std::string source = IngestGenerated(1500);
+  auto r = Reduce("orig", std::nullopt, 0.85);
+  ASSERT_TRUE(r);
+  const std::string refs = dir_ / "references.fasta", deltas = dir_ / "deltas.dat",
+                    r2c = dir_ / "ref2children.tsv";
+  testing::WriteFile(refs, Export(r->manifest, ExportReferences));
+  testing::WriteFile(deltas, Export(r->manifest, ExportDeltas));
+  testing::WriteFile(r2c, Export(r->manifest, ExportRefToChildren));
+  ImportOptions o;
+  o.database = "db";
+  o.profile = "again";
+  o.references = refs;
+  o.deltas = deltas;
+  o.ref2children = r2c;
+  auto imported = ImportReduction(*store_, o);
+  ASSERT_TRUE(imported) << imported.error().ToString();
+  // The same chunks and deltas; only the parameters (unknown to files) differ.
+  EXPECT_EQ(imported->manifest.reference_chunks, r->manifest.reference_chunks);
+  EXPECT_EQ(imported->manifest.delta_chunks, r->manifest.delta_chunks);
+  EXPECT_FALSE(imported->manifest.parameters.identity.has_value());
+  CheckProfile(imported->manifest, source, 0.85);
+
+  // Bad input names the file and line, and registers nothing.
+  std::string text = testing::ReadFileOrDie(deltas);
+  const size_t second = text.find('\n') + 1;
+  testing::WriteFile(dir_ / "bad.dat", text.substr(0, second) + "garbage\n" + text.substr(second));
+  o.profile = "bad";
+  o.deltas = dir_ / "bad.dat";
+  auto bad = ImportReduction(*store_, o);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("bad.dat:2:"), std::string::npos) << bad.error().message();
+  // A child left out is a record in neither file.
+  testing::WriteFile(dir_ / "short.dat", text.substr(second));
+  o.deltas = dir_ / "short.dat";
+  o.ref2children.clear();
+  auto missing = ImportReduction(*store_, o);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("is in neither"), std::string::npos);
+  EXPECT_FALSE(LoadReduction(*store_, "bad"));
+}
+
 TEST(DeltaRecord, TextAndBinaryFormsRoundTripAnyRecord) {
   const std::string ref = ">ref one\nACDEFGHIKL\nMNPQ\n";
   const std::vector<std::string> children = {
