@@ -166,14 +166,21 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
     }
     return m;
   };
-  // Greedy, longest first; groups in parallel.
-  core::ParallelFor(work.size(), std::max(1u, params.threads), [&](size_t g) {
-    std::vector<size_t>& members = work[g]->members;
+  // Greedy, longest first, in batches: a batch's sequences are matched in
+  // parallel against the references chosen before the batch; then, in
+  // order, those that found none are matched against the references chosen
+  // earlier in the batch, and the rest become references. The outcome does
+  // not depend on the number of threads. Segments are whole batches, so a
+  // resumed run restarts at a batch boundary of an uninterrupted one.
+  constexpr size_t kBatch = 256;
+  const size_t segment = std::max<size_t>(1, (params.segment + kBatch - 1) / kBatch) * kBatch;
+  auto reduce_group = [&](GroupWork* work_group, unsigned threads) {
+    std::vector<size_t>& members = work_group->members;
     std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
       return inputs[a].residues.size() > inputs[b].residues.size();
     });
     MinimizerIndex index;
-    const uint64_t group = work[g]->key;
+    const uint64_t group = work_group->key;
     // Segments a stopped run saved, as long as they match this run's order.
     size_t k = 0;
     if (auto saved = params.saved.find(group); saved != params.saved.end()) {
@@ -181,7 +188,8 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
         auto it = saved->second.find(seg);
         if (it == saved->second.end()) break;
         std::vector<std::pair<size_t, ReduceAssignment>> done;
-        if (!DecodeSegment(it->second, &done) || done.empty() || k + done.size() > members.size()) {
+        if (!DecodeSegment(it->second, &done) || done.empty() || k + done.size() > members.size() ||
+            (done.size() != segment && k + done.size() != members.size())) {
           break;
         }
         bool matches = true;
@@ -199,28 +207,50 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
         resumed += done.size();
       }
     }
-    for (; k < members.size(); k++) {
-      const size_t i = members[k];
-      const size_t len = inputs[i].residues.size();
-      const std::vector<uint64_t> minimizers = index.Minimizers(inputs[i].residues);
-      bool child = false;
-      if (len > 0 && len >= params.min_length) {
-        Match m = best_match(index, i, minimizers);
-        if (m.alignment) {
-          out[i].reference = m.reference;
-          out[i].identity = m.alignment->stats.identity();
-          out[i].script = std::move(m.alignment->script);
-          child = true;
+    while (k < members.size()) {
+      const size_t n = std::min(kBatch, members.size() - k);
+      std::vector<std::vector<uint64_t>> mins(n);
+      std::vector<Match> found(n);
+      auto eligible = [&](size_t i) {
+        const size_t len = inputs[i].residues.size();
+        return len > 0 && len >= params.min_length;
+      };
+      core::ParallelFor(n, threads, [&](size_t j) {
+        const size_t i = members[k + j];
+        mins[j] = index.Minimizers(inputs[i].residues);
+        if (eligible(i)) found[j] = best_match(index, i, mins[j]);
+      });
+      MinimizerIndex within;
+      std::vector<size_t> new_references;
+      for (size_t j = 0; j < n; j++) {
+        const size_t i = members[k + j];
+        if (!found[j].alignment && eligible(i) && !new_references.empty()) {
+          found[j] = best_match(within, i, mins[j]);
+        }
+        if (found[j].alignment) {
+          out[i].reference = found[j].reference;
+          out[i].identity = found[j].alignment->stats.identity();
+          out[i].script = std::move(found[j].alignment->script);
+        } else {
+          within.Add(static_cast<uint32_t>(i), mins[j]);
+          new_references.push_back(j);
+        }
+        const size_t at = k + j;
+        if (params.save && ((at + 1) % segment == 0 || at + 1 == members.size())) {
+          params.save(group, at / segment,
+                      EncodeSegment(members, at / segment * segment, at + 1, out));
         }
       }
-      if (!child) index.Add(static_cast<uint32_t>(i), minimizers);
-      const size_t segment = std::max<size_t>(1, params.segment);
-      if (params.save && ((k + 1) % segment == 0 || k + 1 == members.size())) {
-        const size_t first = k / segment * segment;
-        params.save(group, k / segment, EncodeSegment(members, first, k + 1, out));
-      }
+      for (size_t j : new_references) index.Add(static_cast<uint32_t>(members[k + j]), mins[j]);
+      k += n;
     }
-  });
+  };
+  const unsigned threads = std::max(1u, params.threads);
+  if (work.size() == 1) {
+    reduce_group(work[0], threads);  // one group: its batches on every thread
+  } else {
+    core::ParallelFor(work.size(), threads, [&](size_t g) { reduce_group(work[g], 1); });
+  }
 
   uint64_t references = 0;
   for (const auto& a : out) references += a.reference < 0;

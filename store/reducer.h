@@ -11,7 +11,9 @@
 // up the ratio.
 //
 // Sequences are compared only within their group (taxonomy-aware reduction
-// groups by taxon); groups are reduced in parallel.
+// groups by taxon); groups are reduced in parallel, and a single group's
+// candidate searches and alignments run on every thread. The result does
+// not depend on the number of threads.
 //
 // Thread-safe (a pure function of its inputs).
 
@@ -46,11 +48,10 @@ struct ReduceParams {
   size_t cache_entries = 1 << 16;  // alignment cache (LRU) bound
   unsigned threads = 1;
   // Resumption. A group's sequences are processed in a fixed order, in
-  // segments of `segment` sequences; after each segment `save` is called
-  // (from the group's thread) with the group, the segment number and its
-  // assignments, encoded. `saved` gives back such segments of a stopped run
-  // (group -> segment -> bytes): the leading run of them that matches is
-  // taken as it is, and work goes on after it.
+  // segments of `segment` sequences (rounded up to a whole batch of 256); after each segment `save`
+  // is called (from the group's thread) with the group, the segment number and its assignments,
+  // encoded. `saved` gives back such segments of a stopped run (group -> segment -> bytes): the
+  // leading run of them that matches is taken as it is, and work goes on after it.
   size_t segment = 4096;
   std::function<void(uint64_t group, uint64_t segment, const std::string& bytes)> save;
   std::map<uint64_t, std::map<uint64_t, std::string>> saved;
