@@ -32,13 +32,19 @@ namespace {
 
 constexpr size_t kBatchObjects = 32;
 
-uint64_t PackFileBytes(const StorePaths& paths) {
-  uint64_t total = 0;
+std::map<uint64_t, uint64_t> PackFileSizes(const StorePaths& paths) {
+  std::map<uint64_t, uint64_t> sizes;
   for (const auto& [pack, path] : paths.ListPackFiles()) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
-    if (!ec) total += size;
+    if (!ec) sizes[pack] = size;
   }
+  return sizes;
+}
+
+uint64_t PackFileBytes(const StorePaths& paths) {
+  uint64_t total = 0;
+  for (const auto& [pack, size] : PackFileSizes(paths)) total += size;
   return total;
 }
 
@@ -410,16 +416,6 @@ Status RepackAndCount(Context& ctx, const std::vector<uint64_t>& packs,
   ctx.saved += r->bytes_saved;
   for (const auto& p : stats.problems) r->detail += "problem: " + p + "; ";
   return core::OkStatus();
-}
-
-std::map<uint64_t, uint64_t> PackFileSizes(const StorePaths& paths) {
-  std::map<uint64_t, uint64_t> sizes;
-  for (const auto& [pack, path] : paths.ListPackFiles()) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec) sizes[pack] = size;
-  }
-  return sizes;
 }
 
 Status Deduplication(Context& ctx, StrategyResult* r) {

@@ -117,6 +117,13 @@ Result<std::map<uint32_t, std::vector<DeltaRecord>>> ChildrenOf(ObjectStore& sto
   return out;
 }
 
+tl::unexpected<core::Error> AnotherReductionError(const std::string& profile) {
+  return core::InvalidArgument("profile " + profile +
+                               " already holds another reduction; remove it first "
+                               "(talaria-store reduction rm " +
+                               profile + ")");
+}
+
 // Every profile's entry, with `profile` set to `entry` (or left out when
 // `entry` is nullopt).
 Result<std::vector<std::pair<std::string, index::ReductionEntry>>> ProfilesWith(
@@ -189,7 +196,7 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
   m.database = version.name;
   m.version = version.version;
   m.source_manifest = version.manifest;
-  std::vector<std::string> chunk_texts, fai_texts;
+  std::vector<std::string> fai_texts;
   for (const ClosedChunk& c : built.chunks) {
     fai_texts.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
     m.reference_chunks.push_back(ReferenceChunk{ObjectId::Hash(c.bytes),
@@ -221,8 +228,8 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
     d.layout = child.parts.layout;
     d.script = a.script;
     d.sha256 = ObjectId::Hash(child.text);
-    TALARIA_ASSIGN_OR_RETURN(std::string rebuilt, RebuildChild(d, ref.parts.residues));
-    if (rebuilt != child.text) return core::Corruption("child " + d.child_id + " did not rebuild");
+    // Checked against the SHA-256 of the child's own record text.
+    TALARIA_RETURN_IF_ERROR(RebuildChild(d, ref.parts.residues));
     child_residues += child.parts.residues.size();
     copied += Stats(d.script).matches;
     by_chunk[p.chunk].push_back(Child{std::move(d), child.text.size()});
@@ -234,6 +241,22 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
     std::stable_sort(kids.begin(), kids.end(), [](const Child& x, const Child& y) {
       return x.delta.reference_index < y.delta.reference_index;
     });
+    // ref2children.tsv: one line per reference with children, in
+    // references.fasta order (the children are grouped by reference now).
+    if (!kids.empty()) {
+      const auto records = SplitRecords(built.chunks[k].bytes);
+      for (size_t a = 0; a < kids.size();) {
+        std::vector<std::string> ids;
+        size_t b = a;
+        for (; b < kids.size() && kids[b].delta.reference_index == kids[a].delta.reference_index;
+             b++) {
+          ids.push_back(kids[b].delta.child_id);
+        }
+        m.reference_chunks[k].ref2children_bytes +=
+            RefToChildrenLine(RecordId(records[kids[a].delta.reference_index]), ids).size();
+        a = b;
+      }
+    }
     // Split so that no delta chunk grows past the chunk size limit.
     for (size_t from = 0; from < kids.size();) {
       std::vector<DeltaRecord> part;
@@ -253,19 +276,6 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
       m.statistics.delta_bytes += delta_texts.back().size();
       m.delta_chunks.push_back(info);
       deltas.emplace_back(info.id, std::move(part));
-    }
-  }
-  // ref2children.tsv: one line per reference with children, in references.fasta order.
-  for (uint32_t k = 0; k < built.chunks.size(); k++) {
-    const auto records = SplitRecords(built.chunks[k].bytes);
-    std::map<uint32_t, std::vector<std::string>> kids;
-    for (size_t j = 0; j < m.delta_chunks.size(); j++) {
-      if (m.delta_chunks[j].reference_chunk != k) continue;
-      for (const DeltaRecord& d : deltas[j].second) kids[d.reference_index].push_back(d.child_id);
-    }
-    for (const auto& [index, children] : kids) {
-      m.reference_chunks[k].ref2children_bytes +=
-          RefToChildrenLine(RecordId(records[index]), children).size();
     }
   }
   auto& st = m.statistics;
@@ -291,10 +301,7 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
       result.elapsed_ms = existing_or_none.entry.elapsed_ms;
       return result;
     }
-    return core::InvalidArgument("profile " + options.profile +
-                                 " already holds another reduction; remove it first "
-                                 "(talaria-store reduction rm " +
-                                 options.profile + ")");
+    return AnotherReductionError(options.profile);
   }
 
   // Objects first (one fsync per batch), then the index in one commit.
@@ -331,6 +338,24 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
   };
   TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
                            ResolveDatabase(store, options.database));
+  // A profile that exists is answered before any work: reducing is
+  // deterministic, so the same source and parameters give the same profile.
+  {
+    auto existing = LoadReduction(store, options.profile);
+    if (existing) {
+      if (existing->manifest.source_manifest == version.manifest &&
+          existing->manifest.parameters == options.parameters) {
+        ReduceResult same;
+        same.manifest_id = existing->entry.manifest;
+        same.manifest = std::move(existing->manifest);
+        same.elapsed_ms = existing->entry.elapsed_ms;
+        same.unchanged = true;
+        return same;
+      }
+      return AnotherReductionError(options.profile);
+    }
+    if (existing.error().code() != core::Code::kNotFound) return core::Propagate(existing.error());
+  }
   TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
   say("reading " + version.name + "/" + version.version);
   TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
