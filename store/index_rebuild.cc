@@ -57,17 +57,17 @@ Result<uint64_t> RestoreCatalog(const std::string& root) {
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(*store, v.manifest));
     manifests.push_back(std::move(m));
   }
-  std::vector<ProfileDeltas> profile_deltas;
+  std::vector<ProfileIds> profile_ids;
   for (const auto& [profile, entry] : newest->reductions) {
     TALARIA_ASSIGN_OR_RETURN(auto bytes, store->Get(entry.manifest));
     TALARIA_ASSIGN_OR_RETURN(ReductionManifest m, DecodeReductionManifest(*bytes));
-    TALARIA_ASSIGN_OR_RETURN(auto deltas, LoadProfileDeltas(*store, m));
-    profile_deltas.push_back(std::move(deltas));
+    TALARIA_ASSIGN_OR_RETURN(auto ids, LoadProfileIds(*store, m));
+    profile_ids.push_back(std::move(ids));
   }
   TALARIA_RETURN_IF_ERROR(store->index().Update([&](index::WriteTxn& txn) -> Status {
     for (size_t i = 0; i < newest->reductions.size(); i++) {
       const auto& [profile, entry] = newest->reductions[i];
-      TALARIA_RETURN_IF_ERROR(IndexReduction(*store, txn, profile, entry, profile_deltas[i]));
+      TALARIA_RETURN_IF_ERROR(IndexReduction(*store, txn, profile, entry, profile_ids[i]));
     }
     for (const auto& v : newest->versions) {
       TALARIA_RETURN_IF_ERROR(store->index().databases().Put(txn, v));

@@ -69,6 +69,17 @@ struct ReduceStats {
   uint64_t cache_lookups = 0, cache_hits = 0;
   uint64_t promoted = 0;  // children made references to meet a ratio
   uint64_t resumed = 0;   // sequences taken from saved segments
+  ReduceStats& operator+=(const ReduceStats& o) {
+    sequences += o.sequences;
+    references += o.references;
+    children += o.children;
+    alignments += o.alignments;
+    cache_lookups += o.cache_lookups;
+    cache_hits += o.cache_hits;
+    promoted += o.promoted;
+    resumed += o.resumed;
+    return *this;
+  }
   double hit_rate() const {
     return cache_lookups ? static_cast<double>(cache_hits) / static_cast<double>(cache_lookups) : 0;
   }

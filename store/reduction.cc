@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
+#include <span>
 
 #include "store/catalog_snapshot.h"
 #include "store/database_catalog.h"
@@ -30,11 +32,12 @@ uint64_t NowMs() {
                                    .count());
 }
 
-// One record of the source version.
+// One record of (a window of) the source version.
 struct SourceRecord {
   std::string_view text;  // into a chunk held by `chunks`
   TaxonId taxon = 0;
-  ObjectId chunk;  // the source chunk it is in
+  uint64_t group = 0;  // only records of one group are paired
+  ObjectId chunk;      // the source chunk it is in
   RecordParts parts;
 };
 
@@ -43,16 +46,103 @@ struct Source {
   std::vector<SourceRecord> records;
 };
 
-Result<Source> LoadSource(ObjectStore& store, const DatabaseManifest& m) {
+// The records of the chunks `which` of a version; those of chunk c are in
+// group groups[c].
+Result<Source> LoadSource(ObjectStore& store, const DatabaseManifest& m,
+                          std::span<const size_t> which, std::span<const uint64_t> groups) {
   Source s;
-  for (const ManifestChunk& c : m.chunks) {
-    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(c.id));
+  for (size_t c : which) {
+    const ManifestChunk& mc = m.chunks[c];
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(mc.id));
     s.chunks.push_back(bytes);
     for (std::string_view rec : SplitRecords(*bytes)) {
-      s.records.push_back(SourceRecord{rec, c.taxon, c.id, SplitRecord(rec)});
+      s.records.push_back(SourceRecord{rec, mc.taxon, groups[c], mc.id, SplitRecord(rec)});
     }
   }
   return s;
+}
+
+// The parameters as they will be recorded: with taxonomy awareness, the rank
+// is "genus" when the store has a taxonomy tree and "taxon" otherwise.
+Result<ReductionParameters> Resolved(ObjectStore& store, ReductionParameters p) {
+  if (!p.taxonomy_aware) {
+    if (!p.rank.empty()) {
+      return core::InvalidArgument("grouping by " + p.rank + " needs taxonomy-aware reduction");
+    }
+    return p;
+  }
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  TALARIA_ASSIGN_OR_RETURN(size_t nodes, store.index().taxonomy().Count(txn));
+  if (p.rank.empty()) {
+    p.rank = nodes > 0 ? "genus" : "taxon";
+  } else if (p.rank != "taxon" && nodes == 0) {
+    return core::InvalidArgument("grouping by " + p.rank +
+                                 " needs a taxonomy tree in the store (talaria-store taxonomy "
+                                 "load nodes.dmp names.dmp)");
+  }
+  return p;
+}
+
+// The group of each chunk of a version: all 0 without taxonomy awareness;
+// otherwise its taxon's ancestor of the parameters' rank, or the taxon
+// itself (rank "taxon", or a taxon with no such ancestor).
+Result<std::vector<uint64_t>> ChunkGroups(ObjectStore& store, const DatabaseManifest& m,
+                                          const ReductionParameters& p) {
+  std::vector<uint64_t> groups(m.chunks.size(), 0);
+  if (!p.taxonomy_aware) return groups;
+  std::map<TaxonId, uint64_t> group_of;
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  for (size_t c = 0; c < m.chunks.size(); c++) {
+    const TaxonId taxon = m.chunks[c].taxon;
+    auto [it, fresh] = group_of.emplace(taxon, taxon);
+    if (fresh && p.rank != "taxon") {
+      TALARIA_ASSIGN_OR_RETURN(auto lineage, store.index().taxonomy().Lineage(txn, taxon));
+      for (const index::TaxonNode& node : lineage) {
+        if (node.rank == p.rank) {
+          it->second = node.taxid;
+          break;
+        }
+      }
+    }
+    groups[c] = it->second;
+  }
+  return groups;
+}
+
+// The windows of a version (ReductionParameters::window_bytes), as chunk
+// indexes: whole groups in group order, a group larger than a window split
+// between windows at chunk boundaries.
+std::vector<std::vector<size_t>> PlanWindows(const DatabaseManifest& m,
+                                             std::span<const uint64_t> groups,
+                                             uint64_t window_bytes) {
+  std::vector<size_t> order(m.chunks.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return groups[a] < groups[b]; });
+  std::vector<std::vector<size_t>> windows(1);
+  uint64_t filled = 0;
+  auto fits = [&](uint64_t bytes) {
+    return window_bytes == 0 || windows.back().empty() || filled + bytes <= window_bytes;
+  };
+  auto next = [&] {
+    windows.emplace_back();
+    filled = 0;
+  };
+  for (size_t a = 0; a < order.size();) {
+    size_t b = a;
+    uint64_t group_bytes = 0;
+    for (; b < order.size() && groups[order[b]] == groups[order[a]]; b++) {
+      group_bytes += m.chunks[order[b]].bytes;
+    }
+    if (!fits(group_bytes)) next();
+    for (; a < b; a++) {
+      if (!fits(m.chunks[order[a]].bytes)) next();  // a group larger than a window
+      windows.back().push_back(order[a]);
+      filled += m.chunks[order[a]].bytes;
+    }
+  }
+  if (windows.back().empty()) windows.pop_back();
+  return windows;
 }
 
 // Where each reference record went: (reference chunk, index in it).
@@ -108,8 +198,9 @@ Result<std::map<uint32_t, std::vector<DeltaRecord>>> ChildrenOf(ObjectStore& sto
                                                                 const ReductionManifest& m,
                                                                 uint32_t reference_chunk) {
   std::map<uint32_t, std::vector<DeltaRecord>> out;
-  for (const DeltaChunkInfo& d : m.delta_chunks) {
-    if (d.reference_chunk != reference_chunk) continue;
+  // Delta chunks are in reference chunk order (the manifest is checked so).
+  for (const DeltaChunkInfo& d : std::ranges::equal_range(m.delta_chunks, reference_chunk, {},
+                                                          &DeltaChunkInfo::reference_chunk)) {
     TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
     TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
     for (DeltaRecord& r : records) out[r.reference_index].push_back(std::move(r));
@@ -147,12 +238,12 @@ Result<std::vector<index::DatabaseVersion>> AllVersions(ObjectStore& store) {
 
 // Registers the profile with a new catalogue snapshot, in one commit.
 Status Register(ObjectStore& store, const std::string& profile, const index::ReductionEntry& entry,
-                const ProfileDeltas& deltas) {
+                const ProfileIds& ids) {
   TALARIA_ASSIGN_OR_RETURN(auto versions, AllVersions(store));
   TALARIA_ASSIGN_OR_RETURN(auto profiles, ProfilesWith(store, profile, entry));
   TALARIA_ASSIGN_OR_RETURN(auto snapshot, PutCatalogSnapshot(store, versions, profiles));
   return store.index().Update([&](index::WriteTxn& txn) -> Status {
-    TALARIA_RETURN_IF_ERROR(IndexReduction(store, txn, profile, entry, deltas));
+    TALARIA_RETURN_IF_ERROR(IndexReduction(store, txn, profile, entry, ids));
     return RecordCatalogSnapshot(store, txn, snapshot.first, snapshot.second);
   });
 }
@@ -179,30 +270,48 @@ std::string_view RecordId(std::string_view record_text) {
 
 namespace {
 
-// Stores and registers a profile whose assignment is made (reduced or
-// imported): reference chunks, checked deltas, manifest, index entries.
-Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& options,
-                                  const index::DatabaseVersion& version, const Source& src,
-                                  const std::vector<ReduceAssignment>& assignment,
-                                  ReduceResult result, uint64_t start_ms) {
-  auto say = [&](const std::string& s) {
-    if (options.progress) options.progress(s);
-  };
-  say("storing references and deltas");
-  TALARIA_ASSIGN_OR_RETURN(BuiltChunks built, ChunkReferences(src, assignment, options.chunking));
-  ReductionManifest& m = result.manifest;
-  m.profile = options.profile;
-  m.parameters = options.parameters;
-  m.database = version.name;
-  m.version = version.version;
-  m.source_manifest = version.manifest;
+// Builds a profile window by window: each window's reference chunks and
+// delta chunks (every child rebuilt and checked first) are stored as soon as
+// they are made, so a window's records can be let go; the manifest and the
+// index entries come last, in one commit.
+class ProfileBuilder {
+ public:
+  ProfileBuilder(ObjectStore& store, std::string profile, const ChunkingOptions& chunking,
+                 const index::DatabaseVersion& version, const ReductionParameters& parameters)
+      : store_(store), chunking_(chunking) {
+    m_.profile = std::move(profile);
+    m_.parameters = parameters;
+    m_.database = version.name;
+    m_.version = version.version;
+    m_.source_manifest = version.manifest;
+  }
+
+  // `assignment` is of src.records; references are indexes into it.
+  Status AddWindow(const Source& src, const std::vector<ReduceAssignment>& assignment);
+  // Statistics, manifest, registration. Unchanged when the profile already
+  // holds exactly this reduction; refused when it holds another.
+  Result<ReduceResult> Finish(ReduceResult result, uint64_t start_ms);
+
+ private:
+  ObjectStore& store_;
+  const ChunkingOptions chunking_;
+  ReductionManifest m_;
+  uint64_t child_residues_ = 0, copied_ = 0;
+  ProfileIds ids_;
+};
+
+Status ProfileBuilder::AddWindow(const Source& src,
+                                 const std::vector<ReduceAssignment>& assignment) {
+  TALARIA_ASSIGN_OR_RETURN(BuiltChunks built, ChunkReferences(src, assignment, chunking_));
+  const auto first_chunk = static_cast<uint32_t>(m_.reference_chunks.size());
+  auto& st = m_.statistics;
   std::vector<std::string> fai_texts;
   for (const ClosedChunk& c : built.chunks) {
     fai_texts.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
-    m.reference_chunks.push_back(ReferenceChunk{ObjectId::Hash(c.bytes),
-                                                ObjectId::Hash(fai_texts.back()), c.taxon,
-                                                c.records, c.bytes.size()});
-    m.statistics.reference_bytes += c.bytes.size();
+    m_.reference_chunks.push_back(ReferenceChunk{ObjectId::Hash(c.bytes),
+                                                 ObjectId::Hash(fai_texts.back()), c.taxon,
+                                                 c.records, c.bytes.size()});
+    st.reference_bytes += c.bytes.size();
   }
   // Children grouped by their reference's chunk, then by reference, then in
   // source order; each one rebuilt and checked before anything is stored.
@@ -211,11 +320,15 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
     uint64_t bytes = 0;  // of its record text
   };
   std::vector<std::vector<Child>> by_chunk(built.chunks.size());
-  uint64_t child_residues = 0, copied = 0;
   for (size_t i = 0; i < src.records.size(); i++) {
     const ReduceAssignment& a = assignment[i];
-    m.statistics.original_bytes += src.records[i].text.size();
-    if (a.reference < 0) continue;
+    st.original_sequences++;
+    st.original_bytes += src.records[i].text.size();
+    if (a.reference < 0) {
+      st.reference_sequences++;
+      continue;
+    }
+    st.child_sequences++;
     const Placement p = built.placement.at(static_cast<size_t>(a.reference));
     const SourceRecord& child = src.records[i];
     const SourceRecord& ref = src.records[static_cast<size_t>(a.reference)];
@@ -230,12 +343,11 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
     d.sha256 = ObjectId::Hash(child.text);
     // Checked against the SHA-256 of the child's own record text.
     TALARIA_RETURN_IF_ERROR(RebuildChild(d, ref.parts.residues));
-    child_residues += child.parts.residues.size();
-    copied += Stats(d.script).matches;
+    child_residues_ += child.parts.residues.size();
+    copied_ += Stats(d.script).matches;
     by_chunk[p.chunk].push_back(Child{std::move(d), child.text.size()});
   }
   std::vector<std::string> delta_texts;
-  ProfileDeltas deltas;
   for (uint32_t k = 0; k < by_chunk.size(); k++) {
     auto& kids = by_chunk[k];
     std::stable_sort(kids.begin(), kids.end(), [](const Child& x, const Child& y) {
@@ -252,7 +364,7 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
              b++) {
           ids.push_back(kids[b].delta.child_id);
         }
-        m.reference_chunks[k].ref2children_bytes +=
+        m_.reference_chunks[first_chunk + k].ref2children_bytes +=
             RefToChildrenLine(RecordId(records[kids[a].delta.reference_index]), ids).size();
         a = b;
       }
@@ -262,8 +374,8 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
       std::vector<DeltaRecord> part;
       uint64_t size = 0;
       DeltaChunkInfo info;
-      info.reference_chunk = k;
-      while (from < kids.size() && (part.empty() || size < options.chunking.max_chunk_bytes)) {
+      info.reference_chunk = first_chunk + k;
+      while (from < kids.size() && (part.empty() || size < chunking_.max_chunk_bytes)) {
         const std::string line = FormatDeltaLine(kids[from].delta);
         size += line.size();
         info.deltas_dat_bytes += line.size();
@@ -273,43 +385,16 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
       info.children = part.size();
       delta_texts.push_back(EncodeDeltaChunk(part));
       info.id = ObjectId::Hash(delta_texts.back());
-      m.statistics.delta_bytes += delta_texts.back().size();
-      m.delta_chunks.push_back(info);
-      deltas.emplace_back(info.id, std::move(part));
+      st.delta_bytes += delta_texts.back().size();
+      m_.delta_chunks.push_back(info);
+      ids_.push_back(IdsOf(info.id, part));
     }
   }
-  auto& st = m.statistics;
-  st.original_sequences = src.records.size();
-  st.reference_sequences = result.stats.references;
-  st.child_sequences = result.stats.children;
-  st.actual_ratio = src.records.empty() ? 1.0
-                                        : static_cast<double>(st.reference_sequences) /
-                                              static_cast<double>(st.original_sequences);
-  st.coverage =
-      child_residues ? static_cast<double>(copied) / static_cast<double>(child_residues) : 1.0;
-  const std::string manifest_text = EncodeReductionManifest(m);
-  result.manifest_id = ObjectId::Hash(manifest_text);
-
-  TALARIA_ASSIGN_OR_RETURN(ReductionInfo existing_or_none, [&]() -> Result<ReductionInfo> {
-    auto r = LoadReduction(store, options.profile);
-    if (!r && r.error().code() == core::Code::kNotFound) return ReductionInfo{};
-    return r;
-  }());
-  if (!existing_or_none.profile.empty()) {
-    if (existing_or_none.entry.manifest == result.manifest_id) {
-      result.unchanged = true;
-      result.elapsed_ms = existing_or_none.entry.elapsed_ms;
-      return result;
-    }
-    return AnotherReductionError(options.profile);
-  }
-
-  // Objects first (one fsync per batch), then the index in one commit.
-  std::vector<PutRequest> requests;
   // Reference chunks are records the source already holds: stored as byte
   // deltas of a source chunk they come from, they add little to the store.
   // Delta chunks are written once and read whole: zstd:9 (a third smaller
-  // than the default level at this size, still fast).
+  // than the default level at this size, still fast). One fsync per window.
+  std::vector<PutRequest> requests;
   for (size_t k = 0; k < built.chunks.size(); k++) {
     PutOptions chunk{ObjectKind::kChunk};
     chunk.base = built.bases[k];
@@ -319,13 +404,58 @@ Result<ReduceResult> StoreProfile(ObjectStore& store, const ReduceOptions& optio
   PutOptions delta_options{ObjectKind::kDeltaChunk};
   delta_options.codec = CodecSpec{CodecType::kZstd, 9};
   for (const auto& t : delta_texts) requests.push_back({t, delta_options});
-  requests.push_back({manifest_text, PutOptions{ObjectKind::kManifest}});
-  TALARIA_RETURN_IF_ERROR(store.PutBatch(std::span<const PutRequest>(requests)));
+  TALARIA_RETURN_IF_ERROR(store_.PutBatch(std::span<const PutRequest>(requests)));
+  return core::OkStatus();
+}
+
+Result<ReduceResult> ProfileBuilder::Finish(ReduceResult result, uint64_t start_ms) {
+  auto& st = m_.statistics;
+  st.actual_ratio = st.original_sequences == 0 ? 1.0
+                                               : static_cast<double>(st.reference_sequences) /
+                                                     static_cast<double>(st.original_sequences);
+  st.coverage =
+      child_residues_ ? static_cast<double>(copied_) / static_cast<double>(child_residues_) : 1.0;
+  const std::string manifest_text = EncodeReductionManifest(m_);
+  result.manifest_id = ObjectId::Hash(manifest_text);
+  result.manifest = m_;
+
+  TALARIA_ASSIGN_OR_RETURN(ReductionInfo existing_or_none, [&]() -> Result<ReductionInfo> {
+    auto r = LoadReduction(store_, m_.profile);
+    if (!r && r.error().code() == core::Code::kNotFound) return ReductionInfo{};
+    return r;
+  }());
+  if (!existing_or_none.profile.empty()) {
+    if (existing_or_none.entry.manifest == result.manifest_id) {
+      result.unchanged = true;
+      result.elapsed_ms = existing_or_none.entry.elapsed_ms;
+      return result;
+    }
+    return AnotherReductionError(m_.profile);
+  }
+  PutOptions manifest_options{ObjectKind::kManifest};
+  TALARIA_RETURN_IF_ERROR(store_.Put(manifest_text, manifest_options));
   result.elapsed_ms = NowMs() - start_ms;
-  TALARIA_RETURN_IF_ERROR(Register(
-      store, options.profile,
-      index::ReductionEntry{result.manifest_id, NowMs() / 1000, result.elapsed_ms}, deltas));
+  TALARIA_RETURN_IF_ERROR(
+      Register(store_, m_.profile,
+               index::ReductionEntry{result.manifest_id, NowMs() / 1000, result.elapsed_ms}, ids_));
   return result;
+}
+
+// The saved progress of a stopped run under `prefix`: group -> segment -> bytes.
+Result<std::map<uint64_t, std::map<uint64_t, std::string>>> SavedSegments(
+    ObjectStore& store, const std::string& prefix) {
+  std::map<uint64_t, std::map<uint64_t, std::string>> saved;
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+  TALARIA_RETURN_IF_ERROR(store.index().state().ForEachWithPrefix(
+      txn, prefix, [&](std::string_view key, std::string_view value) -> Status {
+        uint64_t group = 0, segment = 0;
+        if (std::sscanf(std::string(key.substr(prefix.size())).c_str(), "%lu:%lu", &group,
+                        &segment) == 2) {
+          saved[group][segment] = std::string(value);
+        }
+        return core::OkStatus();
+      }));
+  return saved;
 }
 
 }  // namespace
@@ -338,13 +468,14 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
   };
   TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
                            ResolveDatabase(store, options.database));
+  TALARIA_ASSIGN_OR_RETURN(ReductionParameters parameters, Resolved(store, options.parameters));
   // A profile that exists is answered before any work: reducing is
   // deterministic, so the same source and parameters give the same profile.
   {
     auto existing = LoadReduction(store, options.profile);
     if (existing) {
       if (existing->manifest.source_manifest == version.manifest &&
-          existing->manifest.parameters == options.parameters) {
+          existing->manifest.parameters == parameters) {
         ReduceResult same;
         same.manifest_id = existing->entry.manifest;
         same.manifest = std::move(existing->manifest);
@@ -357,59 +488,57 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
     if (existing.error().code() != core::Code::kNotFound) return core::Propagate(existing.error());
   }
   TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
-  say("reading " + version.name + "/" + version.version);
-  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
-
-  std::vector<ReduceInput> inputs;
-  for (const SourceRecord& r : src.records) {
-    inputs.push_back(
-        ReduceInput{r.parts.residues, options.parameters.taxonomy_aware ? r.taxon : 0});
-  }
-  ReduceParams params;
-  params.ratio = options.parameters.ratio;
-  params.identity = options.parameters.identity;
-  params.min_length = options.parameters.min_length;
-  params.threads = options.threads;
+  TALARIA_ASSIGN_OR_RETURN(std::vector<uint64_t> groups,
+                           ChunkGroups(store, source_manifest, parameters));
+  const auto windows = PlanWindows(source_manifest, groups, parameters.window_bytes);
   // Progress is saved in the index's state table, segment by segment, under
   // a name that changes with the source and the parameters; a rerun of the
   // same command picks it up.
   ReductionManifest probe;
-  probe.parameters = options.parameters;
+  probe.parameters = parameters;
   probe.source_manifest = version.manifest;
   const std::string state_prefix =
       "reduce:" + options.profile + ":" +
       ObjectId::Hash(EncodeReductionManifest(probe)).Hex().substr(0, 16) + ":";
-  {
-    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
-    TALARIA_RETURN_IF_ERROR(store.index().state().ForEachWithPrefix(
-        txn, state_prefix, [&](std::string_view key, std::string_view value) -> Status {
-          uint64_t group = 0, segment = 0;
-          if (std::sscanf(std::string(key.substr(state_prefix.size())).c_str(), "%lu:%lu", &group,
-                          &segment) == 2) {
-            params.saved[group][segment] = std::string(value);
-          }
-          return core::OkStatus();
-        }));
-  }
   std::mutex save_mu;
-  params.save = [&](uint64_t group, uint64_t segment, const std::string& bytes) {
-    std::lock_guard<std::mutex> lock(save_mu);
-    const std::string key = state_prefix + std::to_string(group) + ":" + std::to_string(segment);
-    // A hint for a rerun: failing to save costs only the work it would spare.
-    store.index()
-        .Update([&](index::WriteTxn& txn) { return store.index().state().Put(txn, key, bytes); })
-        .IgnoreError();
-  };
+  ProfileBuilder builder(store, options.profile, options.chunking, version, parameters);
   ReduceResult result;
-  say("choosing references among " + std::to_string(inputs.size()) + " sequences");
-  TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
-                           ReduceSequences(inputs, params, &result.stats));
+  for (size_t w = 0; w < windows.size(); w++) {
+    const std::string where = windows.size() == 1 ? std::string()
+                                                  : "window " + std::to_string(w + 1) + "/" +
+                                                        std::to_string(windows.size()) + ": ";
+    say(where + "reading " + version.name + "/" + version.version);
+    TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest, windows[w], groups));
+    std::vector<ReduceInput> inputs;
+    for (const SourceRecord& r : src.records) inputs.push_back({r.parts.residues, r.group});
+    ReduceParams params;
+    params.ratio = parameters.ratio;
+    params.identity = parameters.identity;
+    params.min_length = parameters.min_length;
+    params.threads = options.threads;
+    const std::string window_prefix = state_prefix + std::to_string(w) + ":";
+    TALARIA_ASSIGN_OR_RETURN(params.saved, SavedSegments(store, window_prefix));
+    params.save = [&](uint64_t group, uint64_t segment, const std::string& bytes) {
+      std::lock_guard<std::mutex> lock(save_mu);
+      const std::string key = window_prefix + std::to_string(group) + ":" + std::to_string(segment);
+      // A hint for a rerun: failing to save costs only the work it would spare.
+      store.index()
+          .Update([&](index::WriteTxn& txn) { return store.index().state().Put(txn, key, bytes); })
+          .IgnoreError();
+    };
+    say(where + "choosing references among " + std::to_string(inputs.size()) + " sequences");
+    ReduceStats stats;
+    TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
+                             ReduceSequences(inputs, params, &stats));
+    result.stats += stats;
+    say(where + "storing references and deltas");
+    TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment));
+  }
+  result.windows = windows.size();
   if (result.stats.resumed > 0) {
     say("resumed " + std::to_string(result.stats.resumed) + " sequences from a stopped run");
   }
-  TALARIA_ASSIGN_OR_RETURN(
-      ReduceResult stored,
-      StoreProfile(store, options, version, src, assignment, std::move(result), start_ms));
+  TALARIA_ASSIGN_OR_RETURN(ReduceResult stored, builder.Finish(std::move(result), start_ms));
   // Done: the saved progress is no longer needed.
   TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
     std::vector<std::string> keys;
@@ -430,7 +559,10 @@ Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& op
   TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
                            ResolveDatabase(store, options.database));
   TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
-  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest));
+  std::vector<size_t> all(source_manifest.chunks.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  const std::vector<uint64_t> no_groups(all.size(), 0);
+  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest, all, no_groups));
   const std::string what = version.name + "/" + version.version;
   // The version's records by id, in order (ids need not be unique).
   std::map<std::string_view, std::vector<size_t>> by_id;
@@ -525,10 +657,11 @@ Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& op
       }
     }
   }
-  ReduceOptions o;
-  o.profile = options.profile;
-  o.chunking = options.chunking;
-  o.progress = options.progress;
+  ReductionParameters none;  // an import records no parameters
+  none.window_bytes = 0;
+  ProfileBuilder builder(store, options.profile, options.chunking, version, none);
+  if (options.progress) options.progress("storing references and deltas");
+  TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment));
   ReduceResult result;
   result.stats.sequences = src.records.size();
   for (const auto& a : assignment) {
@@ -538,7 +671,7 @@ Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& op
       result.stats.children++;
     }
   }
-  return StoreProfile(store, o, version, src, assignment, std::move(result), start_ms);
+  return builder.Finish(std::move(result), start_ms);
 }
 
 Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string& profile) {
@@ -580,24 +713,37 @@ Status RemoveReduction(ObjectStore& store, const std::string& profile) {
   });
 }
 
-Result<ProfileDeltas> LoadProfileDeltas(ObjectStore& store, const ReductionManifest& m) {
-  ProfileDeltas out;
+DeltaChunkIds IdsOf(const ObjectId& chunk, std::span<const DeltaRecord> records) {
+  DeltaChunkIds ids{chunk, {}, {}};
+  for (const DeltaRecord& d : records) {
+    ids.children.push_back(d.child_id);
+    if (ids.references.empty() || ids.references.back() != d.reference_id) {
+      ids.references.push_back(d.reference_id);
+    }
+  }
+  return ids;
+}
+
+Result<ProfileIds> LoadProfileIds(ObjectStore& store, const ReductionManifest& m) {
+  ProfileIds out;
   for (const DeltaChunkInfo& d : m.delta_chunks) {
     TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
     TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
-    out.emplace_back(d.id, std::move(records));
+    out.push_back(IdsOf(d.id, records));
   }
   return out;
 }
 
 Status IndexReduction(ObjectStore& store, index::WriteTxn& txn, const std::string& profile,
-                      const index::ReductionEntry& entry, const ProfileDeltas& deltas) {
+                      const index::ReductionEntry& entry, const ProfileIds& ids) {
   const index::ReductionTable& table = store.index().reductions();
   TALARIA_RETURN_IF_ERROR(table.Put(txn, profile, entry));
-  for (const auto& [chunk, records] : deltas) {
-    for (const DeltaRecord& d : records) {
-      TALARIA_RETURN_IF_ERROR(table.AddChild(txn, profile, d.child_id, chunk));
-      TALARIA_RETURN_IF_ERROR(table.AddReference(txn, profile, d.reference_id, chunk));
+  for (const DeltaChunkIds& chunk : ids) {
+    for (const std::string& child : chunk.children) {
+      TALARIA_RETURN_IF_ERROR(table.AddChild(txn, profile, child, chunk.chunk));
+    }
+    for (const std::string& reference : chunk.references) {
+      TALARIA_RETURN_IF_ERROR(table.AddReference(txn, profile, reference, chunk.chunk));
     }
   }
   return core::OkStatus();

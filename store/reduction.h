@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,7 @@ struct ReduceResult {
   core::ObjectId manifest_id;
   ReductionManifest manifest;
   ReduceStats stats;
+  uint64_t windows = 0;  // source windows reduced one after another
   uint64_t elapsed_ms = 0;
   bool unchanged = false;  // the profile already held exactly this reduction
 };
@@ -73,13 +75,20 @@ core::Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store);
 // Unregisters the profile; its objects stay until gc. kNotFound if absent.
 core::Status RemoveReduction(ObjectStore& store, const std::string& profile);
 
-// The delta records of each of a profile's delta chunks, by chunk id.
-using ProfileDeltas = std::vector<std::pair<core::ObjectId, std::vector<DeltaRecord>>>;
-core::Result<ProfileDeltas> LoadProfileDeltas(ObjectStore& store, const ReductionManifest& m);
+// The ids in each of a profile's delta chunks: what its index entries are
+// made of (a few dozen bytes per child, whatever the sequences' length).
+struct DeltaChunkIds {
+  core::ObjectId chunk;
+  std::vector<std::string> children;
+  std::vector<std::string> references;  // of those children, each once
+};
+using ProfileIds = std::vector<DeltaChunkIds>;
+DeltaChunkIds IdsOf(const core::ObjectId& chunk, std::span<const DeltaRecord> records);
+core::Result<ProfileIds> LoadProfileIds(ObjectStore& store, const ReductionManifest& m);
 // Writes a profile's entries — the profile, and its children and references
 // by id — into the index, inside `txn` (index rebuild uses this too).
 core::Status IndexReduction(ObjectStore& store, index::WriteTxn& txn, const std::string& profile,
-                            const index::ReductionEntry& entry, const ProfileDeltas& deltas);
+                            const index::ReductionEntry& entry, const ProfileIds& ids);
 
 // The objects a profile needs: its manifest, reference chunks and their
 // record indexes, delta chunks (gc roots).

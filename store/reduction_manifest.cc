@@ -18,11 +18,17 @@ json StatisticsJson(const ReductionStatistics& s) {
           {"coverage", s.coverage}};
 }
 
+json ParametersJson(const ReductionParameters& p) {
+  json params = {{"taxonomy_aware", p.taxonomy_aware}, {"min_length", p.min_length}};
+  if (p.ratio) params["ratio"] = *p.ratio;
+  if (p.identity) params["identity"] = *p.identity;
+  if (!p.rank.empty()) params["rank"] = p.rank;
+  if (p.window_bytes) params["window_bytes"] = p.window_bytes;
+  return params;
+}
+
 std::string EncodeReductionManifest(const ReductionManifest& m) {
-  json params = {{"taxonomy_aware", m.parameters.taxonomy_aware},
-                 {"min_length", m.parameters.min_length}};
-  if (m.parameters.ratio) params["ratio"] = *m.parameters.ratio;
-  if (m.parameters.identity) params["identity"] = *m.parameters.identity;
+  json params = ParametersJson(m.parameters);
   json refs = json::array();
   for (const auto& c : m.reference_chunks) {
     refs.push_back({c.id.Hex(), c.fai.Hex(), c.taxon, c.records, c.bytes, c.ref2children_bytes});
@@ -58,6 +64,8 @@ core::Result<ReductionManifest> DecodeReductionManifest(std::string_view text) {
     const json& p = j.at("parameters");
     m.parameters.taxonomy_aware = p.at("taxonomy_aware").get<bool>();
     m.parameters.min_length = p.at("min_length").get<uint64_t>();
+    m.parameters.rank = p.value("rank", "");
+    m.parameters.window_bytes = p.value("window_bytes", uint64_t{0});
     if (p.contains("ratio")) m.parameters.ratio = p["ratio"].get<double>();
     if (p.contains("identity")) m.parameters.identity = p["identity"].get<double>();
     const json& src = j.at("source");
@@ -83,6 +91,9 @@ core::Result<ReductionManifest> DecodeReductionManifest(std::string_view text) {
       d.deltas_dat_bytes = c.at(4).get<uint64_t>();
       if (d.reference_chunk >= m.reference_chunks.size()) {
         return core::Corruption("delta chunk names a reference chunk that is not listed");
+      }
+      if (!m.delta_chunks.empty() && d.reference_chunk < m.delta_chunks.back().reference_chunk) {
+        return core::Corruption("delta chunks are not in reference chunk order");
       }
       m.delta_chunks.push_back(d);
     }

@@ -25,13 +25,25 @@ namespace talaria::store {
 
 inline constexpr char kReductionFormat[] = "talaria-reduction/1";
 
+// Source bytes reduced at once by default: peak memory is a few times this.
+inline constexpr uint64_t kDefaultReduceWindowBytes = uint64_t{1} << 30;
+
 struct ReductionParameters {
   std::optional<double> ratio;
   std::optional<double> identity;
   bool taxonomy_aware = false;
+  // With taxonomy_aware, what a child and its reference share: "taxon" (the
+  // same taxid) or a rank of the taxonomy tree ("genus": the same ancestor of
+  // that rank, or the same taxid when there is none). Empty otherwise.
+  std::string rank;
   uint64_t min_length = 0;
+  // Sequences are compared within windows of at most this many source bytes:
+  // whole groups (taxa or genera with taxonomy_aware), in group order; a
+  // group larger than a window is split between windows. 0: one window.
+  uint64_t window_bytes = kDefaultReduceWindowBytes;
   bool operator==(const ReductionParameters&) const = default;
 };
+nlohmann::json ParametersJson(const ReductionParameters& p);
 
 struct ReferenceChunk {
   core::ObjectId id;

@@ -12,17 +12,13 @@ namespace {
 
 nlohmann::json InfoJson(const store::ReductionInfo& r) {
   const auto& m = r.manifest;
-  nlohmann::json params = {{"taxonomy_aware", m.parameters.taxonomy_aware},
-                           {"min_length", m.parameters.min_length}};
-  if (m.parameters.ratio) params["ratio"] = *m.parameters.ratio;
-  if (m.parameters.identity) params["identity"] = *m.parameters.identity;
   return {{"profile", r.profile},
           {"manifest", r.entry.manifest.Hex()},
           {"created", Iso8601(r.entry.created_unix_s)},
           {"elapsed_ms", r.entry.elapsed_ms},
           {"database", m.database},
           {"version", m.version},
-          {"parameters", params},
+          {"parameters", store::ParametersJson(m.parameters)},
           {"reference_chunks", m.reference_chunks.size()},
           {"delta_chunks", m.delta_chunks.size()},
           {"statistics", store::StatisticsJson(m.statistics)}};

@@ -6,11 +6,14 @@
 # the reduction (references + deltas, as stored) against `zstd -19` of the
 # source FASTA. Aims (issue 6): time within 2x of linclust; reference count
 # within 10 % of linclust's; references + deltas below zstd -19 of the source.
+# A second reduce with windows of WINDOW_MB shows what windows do to peak
+# memory (the bound on databases larger than memory) and to the reduction.
 # Builds nothing (cmake --build build first). See tests/bench/README.md.
 #
 # Environment (all optional):
 #   SIZE_MB=20        MB of FASTA generated (release 1)
 #   IDENTITY=0.9      the identity threshold given to all three
+#   WINDOW_MB=SIZE_MB/8  --window-size of the windowed run
 #   SCRATCH=$TMPDIR   where the work goes
 set -euo pipefail
 
@@ -18,6 +21,7 @@ BUILD=${1:-build}
 TS=$(realpath "$BUILD/tools/talaria-store" 2>/dev/null || echo "$BUILD/tools/talaria-store")
 SIZE_MB=${SIZE_MB:-20}
 IDENTITY=${IDENTITY:-0.9}
+WINDOW_MB=${WINDOW_MB:-$(( (SIZE_MB + 7) / 8 ))}
 SCRATCH=${SCRATCH:-${TMPDIR:-/tmp}}
 GEN=$(cd "$(dirname "$0")" && pwd)/../../../shared/tools/gen_protein_db.py
 
@@ -53,6 +57,10 @@ read -r T_TAL M_TAL < <(timed "$TS" --store "$TMP/s" reduce --db bench --profile
   --identity "$IDENTITY" --json)
 cp "$TMP/out" "$TMP/reduce.json"
 REFS_TAL=$(jget "$TMP/reduce.json" statistics.reference_sequences)
+read -r T_WIN M_WIN < <(timed "$TS" --store "$TMP/s" reduce --db bench --profile windowed \
+  --identity "$IDENTITY" --window-size "${WINDOW_MB}M" --json)
+REFS_WIN=$(jget "$TMP/out" statistics.reference_sequences)
+WINDOWS=$(jget "$TMP/out" windows)
 
 read -r T_LC M_LC < <(timed mmseqs easy-linclust "$TMP/db.fasta" "$TMP/lc" "$TMP/lctmp" \
   --min-seq-id "$IDENTITY" --threads "$(nproc)" -v 1)
@@ -90,11 +98,15 @@ echo
 echo "================ summary ($SEQS sequences, $SRC bytes, identity $IDENTITY) ================"
 printf '%-22s %9s %10s %12s\n' tool seconds "peak MiB" references
 printf '%-22s %9s %10s %12s\n' "talaria-store reduce" "$T_TAL" "$((M_TAL / 1024))" "$REFS_TAL"
+printf '%-22s %9s %10s %12s\n' "  windows of ${WINDOW_MB} MiB" "$T_WIN" "$((M_WIN / 1024))" "$REFS_WIN"
 printf '%-22s %9s %10s %12s\n' "mmseqs easy-linclust" "$T_LC" "$((M_LC / 1024))" "$REFS_LC"
 printf '%-22s %9s %10s %12s\n' "cd-hit" "$T_CD" "$((M_CD / 1024))" "$REFS_CD"
-python3 - "$T_TAL" "$T_LC" "$REFS_TAL" "$REFS_LC" "$STORED" "$ZSTD19" <<'PY'
+python3 - "$T_TAL" "$T_LC" "$REFS_TAL" "$REFS_LC" "$STORED" "$ZSTD19" "$M_TAL" "$M_WIN" \
+  "$WINDOWS" "$REFS_WIN" <<'PY'
 import sys
-t_tal, t_lc, r_tal, r_lc, stored, z19 = map(float, sys.argv[1:])
+t_tal, t_lc, r_tal, r_lc, stored, z19, m_tal, m_win, windows, r_win = map(float, sys.argv[1:])
+print(f"peak memory: {int(windows)} windows / one window = {m_win / m_tal:.2f}x "
+      f"(references {r_win / r_tal:.3f}x)")
 print(f"time: talaria / linclust = {t_tal / t_lc:.2f}x (aim <= 2x)")
 print(f"references: talaria / linclust = {r_tal / r_lc:.3f} (aim within 10 %: 0.90-1.10)")
 print(f"stored references + deltas: {int(stored)} B; zstd -19 of the source: {int(z19)} B; "

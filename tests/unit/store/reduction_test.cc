@@ -10,6 +10,7 @@
 #include "store/gc.h"
 #include "store/index_rebuild.h"
 #include "store/ingest.h"
+#include "store/taxonomy_loader.h"
 #include "store/verify.h"
 #include "tests/testing/store_fixture.h"
 
@@ -50,15 +51,41 @@ class ReductionTest : public testing::StoreTest {
   }
 
   Result<ReduceResult> Reduce(const std::string& profile, std::optional<double> ratio,
-                              std::optional<double> identity, bool taxonomy_aware = false) {
+                              std::optional<double> identity, bool taxonomy_aware = false,
+                              uint64_t window_bytes = kDefaultReduceWindowBytes,
+                              const std::string& rank = "") {
     ReduceOptions o;
     o.database = "db";
     o.profile = profile;
     o.parameters.ratio = ratio;
     o.parameters.identity = identity;
     o.parameters.taxonomy_aware = taxonomy_aware;
+    o.parameters.rank = rank;
+    o.parameters.window_bytes = window_bytes;
     o.threads = 2;
     return ReduceDatabase(*store_, o);
+  }
+
+  // Each child's taxon with its reference's taxon, from the profile's files.
+  std::vector<std::pair<uint32_t, uint32_t>> ChildAndReferenceTaxa(const ReductionManifest& m) {
+    std::map<std::string, uint32_t> ref_taxon;
+    for (const auto& c : m.reference_chunks) {
+      auto bytes = store_->Get(c.id);
+      EXPECT_TRUE(bytes);
+      for (std::string_view rec : SplitRecords(**bytes)) {
+        ref_taxon[std::string(RecordId(rec))] = c.taxon;
+      }
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> out;
+    const std::string deltas = Export(m, ExportDeltas);
+    for (size_t pos = 0; pos < deltas.size();) {
+      const size_t end = deltas.find('\n', pos) + 1;
+      auto d = ParseDeltaLine(std::string_view(deltas).substr(pos, end - pos));
+      EXPECT_TRUE(d);
+      out.emplace_back(d->taxon, ref_taxon.at(d->reference_id));
+      pos = end;
+    }
+    return out;
   }
 
   std::string Export(const ReductionManifest& m,
@@ -161,20 +188,107 @@ TEST_F(ReductionTest, TaxonomyAwarePairsOnlyWithinATaxon) {
   auto r = Reduce("tax", std::nullopt, 0.8, /*taxonomy_aware=*/true);
   ASSERT_TRUE(r) << r.error().ToString();
   CheckProfile(r->manifest, source, 0.8);
-  const std::string refs = Export(r->manifest, ExportReferences);
-  std::map<std::string, uint32_t> ref_taxon;
-  for (const auto& c : r->manifest.reference_chunks) {
-    auto bytes = store_->Get(c.id);
-    for (std::string_view rec : SplitRecords(**bytes))
-      ref_taxon[std::string(RecordId(rec))] = c.taxon;
+  EXPECT_EQ(r->manifest.parameters.rank, "taxon");  // no taxonomy tree in the store
+  const auto pairs = ChildAndReferenceTaxa(r->manifest);
+  EXPECT_FALSE(pairs.empty());
+  for (const auto& [child, reference] : pairs) EXPECT_EQ(child, reference);
+}
+
+// Families here span two taxa of one genus: 70 and 72 are species of genus
+// 1000, 71 and 73 of genus 2000, and a family's members alternate between
+// 70 and 72 or between 71 and 73.
+TEST_F(ReductionTest, WithATaxonomyTreeTaxonomyAwarePairsWithinAGenus) {
+  testing::ReleaseSpec spec;
+  spec.records = 4080;
+  spec.taxa = 4;
+  spec.family_size = 8;  // 510 families: member k of family f is record f + 510k
+  const std::string source = testing::ProteinRelease(spec, 1);
+  testing::WriteFile(dir_ / "db.fasta", source);
+  Ingest(dir_ / "db.fasta");
+  auto no_tree = Reduce("no-tree", std::nullopt, 0.8, true, kDefaultReduceWindowBytes, "genus");
+  ASSERT_FALSE(no_tree);
+  EXPECT_NE(no_tree.error().message().find("taxonomy load"), std::string::npos);
+
+  testing::WriteFile(dir_ / "nodes.dmp",
+                     "1\t|\t1\t|\tno rank\t|\n"
+                     "1000\t|\t1\t|\tgenus\t|\n"
+                     "2000\t|\t1\t|\tgenus\t|\n"
+                     "70\t|\t1000\t|\tspecies\t|\n"
+                     "72\t|\t1000\t|\tspecies\t|\n"
+                     "71\t|\t2000\t|\tspecies\t|\n"
+                     "73\t|\t2000\t|\tspecies\t|\n");
+  testing::WriteFile(dir_ / "names.dmp", "1\t|\troot\t|\t\t|\tscientific name\t|\n");
+  ASSERT_TRUE(LoadTaxonomy(*store_, dir_ / "nodes.dmp", dir_ / "names.dmp"));
+
+  auto genus = Reduce("genus", std::nullopt, 0.8, /*taxonomy_aware=*/true);
+  ASSERT_TRUE(genus) << genus.error().ToString();
+  EXPECT_EQ(genus->manifest.parameters.rank, "genus");
+  CheckProfile(genus->manifest, source, 0.8);
+  auto genus_of = [](uint32_t taxon) { return taxon % 2 == 0 ? 1000 : 2000; };
+  size_t across_species = 0;
+  for (const auto& [child, reference] : ChildAndReferenceTaxa(genus->manifest)) {
+    EXPECT_EQ(genus_of(child), genus_of(reference));
+    across_species += child != reference;
   }
-  const std::string deltas = Export(r->manifest, ExportDeltas);
-  for (size_t pos = 0; pos < deltas.size();) {
-    size_t end = deltas.find('\n', pos) + 1;
-    auto d = ParseDeltaLine(std::string_view(deltas).substr(pos, end - pos));
-    EXPECT_EQ(ref_taxon[d->reference_id], d->taxon) << d->child_id;
-    pos = end;
+  EXPECT_GT(across_species, 500u);
+
+  auto taxon = Reduce("taxon", std::nullopt, 0.8, true, kDefaultReduceWindowBytes, "taxon");
+  ASSERT_TRUE(taxon) << taxon.error().ToString();
+  EXPECT_EQ(taxon->manifest.parameters.rank, "taxon");
+  for (const auto& [child, reference] : ChildAndReferenceTaxa(taxon->manifest)) {
+    EXPECT_EQ(child, reference);
   }
+  // A family split over two species needs a reference in each.
+  EXPECT_LT(genus->manifest.statistics.reference_sequences,
+            taxon->manifest.statistics.reference_sequences);
+}
+
+// Windows bound memory: a version is reduced a window of source bytes at a
+// time. Everything stays exact; whole taxa per window change nothing.
+TEST_F(ReductionTest, WindowsKeepEveryRecordExactAndWholeTaxaChangeNothing) {
+  const std::string source = IngestGenerated(6000);
+  const uint64_t source_bytes = source.size();
+
+  auto whole = Reduce("whole", std::nullopt, 0.8, false, /*window_bytes=*/0);
+  ASSERT_TRUE(whole) << whole.error().ToString();
+  EXPECT_EQ(whole->windows, 1u);
+  auto windowed = Reduce("windowed", std::nullopt, 0.8, false, source_bytes / 5);
+  ASSERT_TRUE(windowed) << windowed.error().ToString();
+  EXPECT_GE(windowed->windows, 5u);
+  CheckProfile(windowed->manifest, source, 0.8);
+  // Pairs across windows are lost, never made wrong.
+  EXPECT_GE(windowed->manifest.statistics.reference_sequences,
+            whole->manifest.statistics.reference_sequences);
+
+  // Six taxa of about a sixth each: a window of a third holds whole taxa,
+  // and a taxonomy-aware reduction is the same as with no windows.
+  auto aware_whole = Reduce("aware-whole", std::nullopt, 0.8, true, 0);
+  auto aware_windowed = Reduce("aware-windowed", std::nullopt, 0.8, true, source_bytes / 3);
+  ASSERT_TRUE(aware_whole && aware_windowed);
+  EXPECT_GE(aware_windowed->windows, 3u);
+  auto ids = [](const ReductionManifest& m) {
+    std::vector<core::ObjectId> out;
+    for (const auto& c : m.reference_chunks) out.push_back(c.id);
+    for (const auto& d : m.delta_chunks) out.push_back(d.id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids(aware_windowed->manifest), ids(aware_whole->manifest));
+  EXPECT_EQ(aware_windowed->manifest.statistics.reference_sequences,
+            aware_whole->manifest.statistics.reference_sequences);
+  CheckProfile(aware_windowed->manifest, source, 0.8);
+
+  // Taxa larger than a window are split between windows: more windows than taxa.
+  auto split = Reduce("split", std::nullopt, 0.8, true, source_bytes / 20);
+  ASSERT_TRUE(split) << split.error().ToString();
+  EXPECT_GT(split->windows, 6u);
+  CheckProfile(split->manifest, source, 0.8);
+  for (const auto& [child, reference] : ChildAndReferenceTaxa(split->manifest)) {
+    EXPECT_EQ(child, reference);
+  }
+  auto report = VerifyStore(*store_, VerifyOptions{});
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok());
 }
 
 TEST_F(ReductionTest, BundledRealProteinsReduceExactly) {
