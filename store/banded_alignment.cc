@@ -49,9 +49,12 @@ std::optional<Alignment> AlignBanded(std::string_view ref, std::string_view chil
   if (static_cast<uint64_t>((n + 1) * width) > limits.max_cells) return std::nullopt;
 
   // Unit-cost DP over the band, computing in each row only the cells that
-  // can still be under max_edits (Ukkonen's cut-off): the live stretch of a
-  // related pair narrows to a few cells around its path. Cells over the
-  // limit hold kInf, as does everything a row did not write.
+  // can still finish under max_edits (Ukkonen's cut-off, with the distance
+  // to the final diagonal as a lower bound on what is left): the live
+  // stretch of a related pair narrows to a few cells around its path, that
+  // of an unrelated one dies out early. Dead cells hold kInf, as does
+  // everything a row did not write. Pruning only cells no path within the
+  // limit goes through leaves the alignment found unchanged.
   constexpr int32_t kInf = std::numeric_limits<int32_t>::max() / 2;
   const int32_t limit = static_cast<int32_t>(max_edits);
   // Only computed cells are read back (the path runs through them), so the
@@ -91,7 +94,9 @@ std::optional<Alignment> AlignBanded(std::string_view ref, std::string_view chil
         best = cur[c - 1] + 1;
         move = kLeft;
       }
-      if (best > limit) {
+      // A path from here to (n, m) takes at least as many indels as the two
+      // diagonals are apart: a cell that cannot finish within the limit is dead.
+      if (best + std::abs((m - n) - (j - i)) > limit) {
         if (c > live_hi) break;  // nothing further right is reachable
         best = kInf;
       } else {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <deque>
 
 namespace talaria::store {
 
@@ -24,7 +23,10 @@ constexpr size_t kMaxPostings = 256;
 }  // namespace
 
 std::vector<uint64_t> MinimizerIndex::Minimizers(std::string_view residues) const {
-  std::vector<uint64_t> hashes;  // per position: hash of the k-mer ending there (0: none)
+  // Per position: hash of the k-mer ending there (0: none); bit 0 is always
+  // set, so the index's table uses the others.
+  thread_local std::vector<uint64_t> hashes;
+  hashes.clear();
   const uint64_t mask = (uint64_t{1} << (5 * k_)) - 1;
   uint64_t code = 0;
   int valid = 0;
@@ -39,24 +41,61 @@ std::vector<uint64_t> MinimizerIndex::Minimizers(std::string_view residues) cons
     hashes.push_back(valid >= k_ ? Mix(code) | 1 : 0);  // the k-mer ending here
   }
   std::vector<uint64_t> out;
-  std::deque<size_t> window;  // positions of increasing hashes (monotone queue)
+  // Positions of increasing hashes in the last w (a monotone queue), in a
+  // ring of w + 1 slots: it never holds more than w.
+  thread_local std::vector<size_t> ring;
+  const size_t cap = static_cast<size_t>(w_) + 1;
+  ring.resize(cap);
+  size_t head = 0, tail = 0;  // queue = ring[head, tail), indexes mod cap
+  auto at = [&](size_t k) -> size_t& { return ring[k % cap]; };
   for (size_t i = 0; i < hashes.size(); i++) {
     if (hashes[i] != 0) {
-      while (!window.empty() && hashes[window.back()] >= hashes[i]) window.pop_back();
-      window.push_back(i);
+      while (tail != head && hashes[at(tail - 1)] >= hashes[i]) tail--;
+      at(tail++) = i;
     }
-    while (!window.empty() && window.front() + static_cast<size_t>(w_) <= i) window.pop_front();
-    if (i + 1 >= static_cast<size_t>(w_) && !window.empty()) out.push_back(hashes[window.front()]);
+    while (tail != head && at(head) + static_cast<size_t>(w_) <= i) head++;
+    if (i + 1 >= static_cast<size_t>(w_) && tail != head) out.push_back(hashes[at(head)]);
   }
-  if (out.empty() && !window.empty()) out.push_back(hashes[window.front()]);  // short sequences
+  if (out.empty() && tail != head) out.push_back(hashes[at(head)]);  // short sequences
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
+MinimizerIndex::Head& MinimizerIndex::HeadOf(uint64_t word) {
+  if (2 * (words_ + 1) > slots_.size()) {
+    std::vector<Slot> old(std::max<size_t>(1024, 2 * slots_.size()));
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.word == 0) continue;
+      size_t k = (s.word >> 1) & (slots_.size() - 1);
+      while (slots_[k].word != 0) k = (k + 1) & (slots_.size() - 1);
+      slots_[k] = s;
+    }
+  }
+  size_t k = (word >> 1) & (slots_.size() - 1);
+  while (slots_[k].word != word) {
+    if (slots_[k].word == 0) {
+      slots_[k].word = word;
+      words_++;
+      break;
+    }
+    k = (k + 1) & (slots_.size() - 1);
+  }
+  return slots_[k].head;
+}
+
+const MinimizerIndex::Head* MinimizerIndex::FindHead(uint64_t word) const {
+  if (slots_.empty()) return nullptr;
+  for (size_t k = (word >> 1) & (slots_.size() - 1);; k = (k + 1) & (slots_.size() - 1)) {
+    if (slots_[k].word == word) return &slots_[k].head;
+    if (slots_[k].word == 0) return nullptr;
+  }
+}
+
 void MinimizerIndex::Add(uint32_t sequence, const std::vector<uint64_t>& minimizers) {
   for (uint64_t h : minimizers) {
-    Head& head = heads_[h];
+    Head& head = HeadOf(h);
     if (head.count >= kMaxPostings) continue;
     sequence_.push_back(sequence);
     next_.push_back(head.first);
@@ -72,9 +111,9 @@ std::vector<std::pair<uint32_t, uint32_t>> MinimizerIndex::Candidates(
   thread_local std::vector<uint32_t> counts;
   thread_local std::vector<uint32_t> touched;
   for (uint64_t h : minimizers) {
-    auto it = heads_.find(h);
-    if (it == heads_.end()) continue;
-    for (uint32_t e = it->second.first; e != kEnd; e = next_[e]) {
+    const Head* head = FindHead(h);
+    if (head == nullptr) continue;
+    for (uint32_t e = head->first; e != kEnd; e = next_[e]) {
       const uint32_t s = sequence_[e];
       if (s >= counts.size()) counts.resize(static_cast<size_t>(s) * 2 + 1, 0);
       if (counts[s]++ == 0) touched.push_back(s);

@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,7 +51,16 @@ class MinimizerIndex {
     uint32_t first = kEnd;
     uint32_t count = 0;
   };
-  std::unordered_map<uint64_t, Head> heads_;
+  // Heads by word in an open-addressing table (linear probing, at most half
+  // full): minimizer hashes are uniform and never 0, so 0 marks a free slot.
+  struct Slot {
+    uint64_t word = 0;
+    Head head;
+  };
+  Head& HeadOf(uint64_t word);
+  const Head* FindHead(uint64_t word) const;
+  std::vector<Slot> slots_;
+  size_t words_ = 0;
   std::vector<uint32_t> sequence_, next_;
   size_t postings_ = 0;
 };
