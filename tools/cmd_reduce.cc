@@ -98,7 +98,7 @@ void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       "SHA-256 before the profile is registered. Served at reductions/<profile>/.\n"
       "Memory stays bounded: the version is reduced in windows of --window-size source\n"
       "bytes (whole taxa or genera with --taxonomy-aware), each stored before the next\n"
-      "is read; peak memory is about 4x the window plus ~60 bytes per sequence.\n"
+      "is read; peak memory is about 6x the window plus ~150 MiB.\n"
       "Progress is saved as it goes: the same command run again after an interruption\n"
       "(even kill -9) carries on from there.");
   auto args = std::make_shared<ReduceArgs>();

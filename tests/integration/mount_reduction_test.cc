@@ -16,6 +16,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "store/reduction.h"
 #include "tests/testing/mount.h"
@@ -96,6 +97,28 @@ TEST_F(MountReductionTest, EveryFileIsServedWithItsExactSizeAndBytes) {
   ASSERT_EQ(RunStore(store_, {"reduction", "rm", "p80"}).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the name timeout
   EXPECT_EQ(MustSh("ls '" + mnt / "reductions" + "'"), "");
+}
+
+// --window-size from the command line: the version is reduced in several
+// windows and the mounted expanded.fasta is still exactly the source;
+// grouping by a rank needs a taxonomy tree, and says so.
+TEST_F(MountReductionTest, AWindowedReductionIsServedExactly) {
+  auto red = RunStore(store_, {"reduce", "--db", "db", "--profile", "win", "--identity", "0.8",
+                               "--window-size", "64K", "--json"});
+  ASSERT_EQ(red.exit_code, 0) << red.err;
+  const auto j = nlohmann::json::parse(red.out);
+  EXPECT_GT(j.at("windows").get<uint64_t>(), 3u) << red.out;
+  auto shown = RunStore(store_, {"reduction", "show", "win", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(shown.out).at("parameters").at("window_bytes"), 65536);
+  testing::Mount mnt(store_, dir_ / "mnt");
+  ASSERT_TRUE(mnt.ok()) << mnt.error();
+  EXPECT_TRUE(Records(testing::ReadFileOrDie(mnt / "reductions/win/expanded.fasta")) ==
+              Records(source_));
+
+  auto genus = RunStore(store_, {"reduce", "--db", "db", "--profile", "g", "--identity", "0.8",
+                                 "--taxonomy-aware", "--rank", "genus"});
+  EXPECT_NE(genus.exit_code, 0);
+  EXPECT_NE(genus.err.find("needs a taxonomy tree"), std::string::npos) << genus.err;
 }
 
 TEST_F(MountReductionTest, BlastOfReferencesExpandedThroughRefToChildrenRecoversTopHits) {
