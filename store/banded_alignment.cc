@@ -13,6 +13,27 @@ enum Move : uint8_t { kDiagonal = 0, kUp = 1, kLeft = 2 };  // up: delete, left:
 
 }  // namespace
 
+Alignment AlignDiagonal(std::string_view ref, std::string_view child) {
+  Alignment a;
+  const size_t common = std::min(ref.size(), child.size());
+  for (size_t i = 0; i < common; i++) {
+    if (ref[i] == child[i]) {
+      AppendOp(&a.script, EditOp::kCopy, {}, 1);
+    } else {
+      AppendOp(&a.script, EditOp::kSubstitute, child.substr(i, 1), 1);
+    }
+  }
+  if (child.size() > common) {
+    AppendOp(&a.script, EditOp::kInsert, child.substr(common),
+             static_cast<uint32_t>(child.size() - common));
+  }
+  if (ref.size() > common) {
+    AppendOp(&a.script, EditOp::kDelete, {}, static_cast<uint32_t>(ref.size() - common));
+  }
+  a.stats = Stats(a.script);
+  return a;
+}
+
 std::optional<Alignment> AlignBanded(std::string_view ref, std::string_view child,
                                      const AlignmentLimits& limits) {
   const int64_t n = static_cast<int64_t>(ref.size()), m = static_cast<int64_t>(child.size());
@@ -31,16 +52,7 @@ std::optional<Alignment> AlignBanded(std::string_view ref, std::string_view chil
     int64_t mismatches = 0;
     for (int64_t i = 0; i < n; i++) mismatches += ref[i] != child[i];
     if (static_cast<double>(n - mismatches) >= limits.min_identity * static_cast<double>(n)) {
-      Alignment a;
-      for (int64_t i = 0; i < n; i++) {
-        if (ref[i] == child[i]) {
-          AppendOp(&a.script, EditOp::kCopy, {}, 1);
-        } else {
-          AppendOp(&a.script, EditOp::kSubstitute, child.substr(i, 1), 1);
-        }
-      }
-      a.stats = Stats(a.script);
-      return a;
+      return AlignDiagonal(ref, child);
     }
   }
   const int64_t lo = std::min<int64_t>(0, m - n) - max_edits;  // band: lo <= j - i <= hi

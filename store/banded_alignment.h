@@ -33,4 +33,9 @@ struct AlignmentLimits {
 std::optional<Alignment> AlignBanded(std::string_view reference, std::string_view child,
                                      const AlignmentLimits& limits);
 
+// The alignment along the main diagonal, whatever its identity: copies and
+// substitutions over the common length, then the rest of the child inserted
+// or of the reference deleted. O(n); always exact.
+Alignment AlignDiagonal(std::string_view reference, std::string_view child);
+
 }  // namespace talaria::store

@@ -99,6 +99,80 @@ bool DecodeSegment(std::string_view in, std::vector<std::pair<size_t, ReduceAssi
   return in.empty();
 }
 
+// Ratio mode with fewer pairs at kRatioFloorIdentity than the ratio needs:
+// up to `surplus` references with no children, shortest first, become
+// children of the reference of their group that shares the most minimizers
+// with them (or, sharing none, is closest in length), aligned at whatever
+// identity they have — a delta is exact at any identity, only larger. Each
+// group keeps at least one reference. Returns how many were made children.
+uint64_t Demote(std::span<const ReduceInput> inputs, const ReduceParams& params, uint64_t surplus,
+                std::vector<ReduceAssignment>* out) {
+  std::vector<bool> has_children(inputs.size(), false);
+  std::map<uint64_t, uint64_t> references_of_group;
+  std::vector<size_t> childless;
+  for (size_t i = 0; i < inputs.size(); i++) {
+    const int64_t r = (*out)[i].reference;
+    if (r >= 0) has_children[static_cast<size_t>(r)] = true;
+    if (r < 0) references_of_group[inputs[i].group]++;
+  }
+  for (size_t i = 0; i < inputs.size(); i++) {
+    const size_t len = inputs[i].residues.size();
+    if ((*out)[i].reference < 0 && !has_children[i] && len > 0 && len >= params.min_length) {
+      childless.push_back(i);
+    }
+  }
+  std::stable_sort(childless.begin(), childless.end(), [&](size_t a, size_t b) {
+    return inputs[a].residues.size() < inputs[b].residues.size();
+  });
+  std::vector<bool> demote(inputs.size(), false);
+  std::vector<size_t> demoted;
+  for (size_t i : childless) {
+    if (demoted.size() == surplus) break;
+    uint64_t& left = references_of_group[inputs[i].group];
+    if (left <= 1) continue;
+    left--;
+    demote[i] = true;
+    demoted.push_back(i);
+  }
+  // The references that stay, by group: an index of their minimizers and
+  // (length, index) sorted for the nearest length.
+  struct Kept {
+    MinimizerIndex index;
+    std::vector<std::pair<size_t, size_t>> by_length;
+  };
+  std::map<uint64_t, Kept> kept;
+  for (size_t i = 0; i < inputs.size(); i++) {
+    if ((*out)[i].reference >= 0 || demote[i]) continue;
+    Kept& k = kept[inputs[i].group];
+    k.index.Add(static_cast<uint32_t>(i), inputs[i].residues);
+    k.by_length.emplace_back(inputs[i].residues.size(), i);
+  }
+  for (auto& [group, k] : kept) std::sort(k.by_length.begin(), k.by_length.end());
+  core::ParallelFor(demoted.size(), std::max(1u, params.threads), [&](size_t d) {
+    const size_t i = demoted[d];
+    const std::string_view seq = inputs[i].residues;
+    const Kept& k = kept.at(inputs[i].group);
+    size_t r = 0;
+    std::optional<Alignment> best;
+    if (auto c = k.index.Candidates(seq, 1, 1); !c.empty()) {
+      r = c[0].first;
+      best = AlignBanded(inputs[r].residues, seq, AlignmentLimits{0.3});
+    } else {
+      auto it = std::lower_bound(k.by_length.begin(), k.by_length.end(),
+                                 std::pair<size_t, size_t>{seq.size(), 0});
+      if (it == k.by_length.end()) --it;
+      r = it->second;
+    }
+    Alignment diagonal = AlignDiagonal(inputs[r].residues, seq);
+    if (!best || diagonal.stats.identity() > best->stats.identity()) best = std::move(diagonal);
+    ReduceAssignment& a = (*out)[i];
+    a.reference = static_cast<int64_t>(r);
+    a.identity = best->stats.identity();
+    a.script = std::move(best->script);
+  });
+  return demoted.size();
+}
+
 }  // namespace
 
 Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInput> inputs,
@@ -254,7 +328,7 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
 
   uint64_t references = 0;
   for (const auto& a : out) references += a.reference < 0;
-  uint64_t promoted = 0;
+  uint64_t promoted = 0, demoted = 0;
   if (params.ratio) {
     const uint64_t want =
         static_cast<uint64_t>(std::ceil(*params.ratio * static_cast<double>(inputs.size())));
@@ -271,6 +345,9 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
         references++;
         promoted++;
       }
+    } else if (references > want) {
+      demoted = Demote(inputs, params, references - want, &out);
+      references -= demoted;
     }
   }
   if (stats) {
@@ -281,6 +358,7 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
     stats->cache_lookups = cache.lookups();
     stats->cache_hits = cache.hits();
     stats->promoted = promoted;
+    stats->demoted = demoted;
     stats->resumed = resumed;
   }
   return out;

@@ -8,7 +8,9 @@
 // child; otherwise it becomes a reference itself. With a ratio instead of an
 // identity, sequences are assigned down to kRatioFloorIdentity and then the
 // children least like their references are promoted until references make
-// up the ratio.
+// up the ratio — or, when too few pairs reach that floor, the shortest
+// childless references are paired with their most similar reference at
+// whatever identity they have, until references make up the ratio.
 //
 // Sequences are compared only within their group (taxonomy-aware reduction
 // groups by taxon); groups are reduced in parallel, and a single group's
@@ -68,6 +70,7 @@ struct ReduceStats {
   uint64_t alignments = 0;  // computed
   uint64_t cache_lookups = 0, cache_hits = 0;
   uint64_t promoted = 0;  // children made references to meet a ratio
+  uint64_t demoted = 0;   // references paired below kRatioFloorIdentity to meet one
   uint64_t resumed = 0;   // sequences taken from saved segments
   ReduceStats& operator+=(const ReduceStats& o) {
     sequences += o.sequences;
@@ -77,6 +80,7 @@ struct ReduceStats {
     cache_lookups += o.cache_lookups;
     cache_hits += o.cache_hits;
     promoted += o.promoted;
+    demoted += o.demoted;
     resumed += o.resumed;
     return *this;
   }

@@ -55,12 +55,19 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
                {"cache_lookups", r->stats.cache_lookups},
                {"cache_hit_rate", r->stats.hit_rate()},
                {"promoted", r->stats.promoted},
+               {"demoted", r->stats.demoted},
                {"windows", r->windows},
                {"resumed", r->stats.resumed},
                {"statistics", store::StatisticsJson(m.statistics)}});
     return kExitOk;
   }
   if (r->unchanged) std::printf("profile %s already holds this reduction\n", m.profile.c_str());
+  if (r->stats.demoted > 0) {
+    std::printf(
+        "%llu sequences have no reference at 50 %% identity or more and were paired below it to "
+        "meet --ratio\n",
+        static_cast<unsigned long long>(r->stats.demoted));
+  }
   if (r->stats.resumed > 0) {
     std::printf("resumed: %llu sequences were already assigned by a stopped run\n",
                 static_cast<unsigned long long>(r->stats.resumed));

@@ -1,6 +1,7 @@
 #include "store/reducer.h"
 
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -80,6 +81,48 @@ TEST(Reducer, RatioIsMetByPromotingTheLeastSimilarChildren) {
     ASSERT_TRUE(out);
     ExpectExact(seqs, *out);
     EXPECT_NEAR(static_cast<double>(stats.references) / seqs.size(), ratio, 0.02) << ratio;
+  }
+}
+
+// Unrelated sequences share nothing at 50 %: a ratio is still met, by
+// pairing the shortest references at whatever identity (exactly), and every
+// group keeps a reference of its own.
+TEST(Reducer, RatioIsMetWithUnrelatedSequencesByPairingBelowTheFloor) {
+  const auto seqs = Families(5, 4, 300, 3);
+  for (int groups : {1, 3}) {
+    ReduceParams p;
+    p.ratio = 0.25;
+    p.threads = 2;
+    ReduceStats stats;
+    const auto inputs = Inputs(seqs, groups);
+    auto out = ReduceSequences(inputs, p, &stats);
+    ASSERT_TRUE(out);
+    ExpectExact(seqs, *out);
+    EXPECT_NEAR(static_cast<double>(stats.references) / static_cast<double>(seqs.size()), 0.25,
+                0.02);
+    EXPECT_GT(stats.demoted, 200u);
+    std::set<uint64_t> with_reference;
+    for (size_t i = 0; i < seqs.size(); i++) {
+      if ((*out)[i].reference < 0) {
+        with_reference.insert(inputs[i].group);
+      } else {
+        EXPECT_EQ(inputs[static_cast<size_t>((*out)[i].reference)].group, inputs[i].group);
+      }
+    }
+    EXPECT_EQ(with_reference.size(), static_cast<size_t>(groups));
+    // The shortest are paired first: no childless reference is shorter than
+    // a sequence paired below the floor.
+    std::set<int64_t> parents;
+    for (const auto& a : *out) parents.insert(a.reference);
+    size_t shortest_reference = SIZE_MAX, longest_demoted = 0;
+    for (size_t i = 0; i < seqs.size(); i++) {
+      if ((*out)[i].reference < 0 && !parents.count(static_cast<int64_t>(i))) {
+        shortest_reference = std::min(shortest_reference, seqs[i].size());
+      } else if ((*out)[i].identity < kRatioFloorIdentity) {
+        longest_demoted = std::max(longest_demoted, seqs[i].size());
+      }
+    }
+    EXPECT_LE(longest_demoted, shortest_reference);
   }
 }
 

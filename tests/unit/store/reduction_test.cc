@@ -297,6 +297,13 @@ TEST_F(ReductionTest, BundledRealProteinsReduceExactly) {
   auto r = Reduce("real", std::nullopt, 0.5);
   ASSERT_TRUE(r) << r.error().ToString();
   CheckProfile(r->manifest, testing::ReadFileOrDie(path), 0.5);
+  for (double ratio : {0.3, 0.6}) {
+    auto by_ratio =
+        Reduce("real" + std::to_string(static_cast<int>(ratio * 100)), ratio, std::nullopt);
+    ASSERT_TRUE(by_ratio) << by_ratio.error().ToString();
+    EXPECT_NEAR(by_ratio->manifest.statistics.actual_ratio, ratio, 0.02);
+    CheckProfile(by_ratio->manifest, testing::ReadFileOrDie(path), std::nullopt);
+  }
 }
 
 TEST_F(ReductionTest, SameReductionTwiceIsUnchangedAndAnotherIsRefused) {
