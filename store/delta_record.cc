@@ -108,6 +108,7 @@ RecordParts SplitRecord(std::string_view text) {
   const size_t header_end = nl == std::string_view::npos ? text.size() : nl + 1;
   p.header_line = text.substr(0, header_end);
   std::vector<std::pair<uint32_t, LineLayout::End>> lines;
+  p.residues.reserve(text.size() - header_end);  // at most; no growth by doubling
   for (size_t pos = header_end; pos < text.size();) {
     size_t end = text.find('\n', pos);
     end = end == std::string_view::npos ? text.size() : end + 1;

@@ -18,13 +18,12 @@ uint64_t Mix(uint64_t x) {  // splitmix64 finaliser: k-mer codes to uniform hash
 
 // Words of one posting list longer than this are low-complexity repeats:
 // they say nothing about similarity and would make every query slow.
-constexpr size_t kMaxPostings = 256;
+constexpr uint8_t kMaxPostings = 255;
 
 }  // namespace
 
 std::vector<uint64_t> MinimizerIndex::Minimizers(std::string_view residues) const {
-  // Per position: hash of the k-mer ending there (0: none); bit 0 is always
-  // set, so the index's table uses the others.
+  // Per position: hash of the k-mer ending there (0: none).
   thread_local std::vector<uint64_t> hashes;
   hashes.clear();
   const uint64_t mask = (uint64_t{1} << (5 * k_)) - 1;
@@ -62,45 +61,51 @@ std::vector<uint64_t> MinimizerIndex::Minimizers(std::string_view residues) cons
   return out;
 }
 
-MinimizerIndex::Head& MinimizerIndex::HeadOf(uint64_t word) {
+size_t MinimizerIndex::SlotOf(uint32_t tag) {
   if (2 * (words_ + 1) > slots_.size()) {
-    std::vector<Slot> old(std::max<size_t>(1024, 2 * slots_.size()));
-    old.swap(slots_);
-    for (const Slot& s : old) {
-      if (s.word == 0) continue;
-      size_t k = (s.word >> 1) & (slots_.size() - 1);
-      while (slots_[k].word != 0) k = (k + 1) & (slots_.size() - 1);
-      slots_[k] = s;
+    std::vector<Slot> old_slots(std::max<size_t>(1024, 2 * slots_.size()));
+    std::vector<uint8_t> old_counts(old_slots.size(), 0);
+    old_slots.swap(slots_);
+    old_counts.swap(counts_);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = 0; i < old_slots.size(); i++) {
+      if (old_slots[i].tag == 0) continue;
+      size_t k = old_slots[i].tag & mask;
+      while (slots_[k].tag != 0) k = (k + 1) & mask;
+      slots_[k] = old_slots[i];
+      counts_[k] = old_counts[i];
     }
   }
-  size_t k = (word >> 1) & (slots_.size() - 1);
-  while (slots_[k].word != word) {
-    if (slots_[k].word == 0) {
-      slots_[k].word = word;
+  const size_t mask = slots_.size() - 1;
+  size_t k = tag & mask;
+  while (slots_[k].tag != tag) {
+    if (slots_[k].tag == 0) {
+      slots_[k].tag = tag;
       words_++;
       break;
     }
-    k = (k + 1) & (slots_.size() - 1);
+    k = (k + 1) & mask;
   }
-  return slots_[k].head;
+  return k;
 }
 
-const MinimizerIndex::Head* MinimizerIndex::FindHead(uint64_t word) const {
-  if (slots_.empty()) return nullptr;
-  for (size_t k = (word >> 1) & (slots_.size() - 1);; k = (k + 1) & (slots_.size() - 1)) {
-    if (slots_[k].word == word) return &slots_[k].head;
-    if (slots_[k].word == 0) return nullptr;
+std::optional<size_t> MinimizerIndex::FindSlot(uint32_t tag) const {
+  if (slots_.empty()) return std::nullopt;
+  const size_t mask = slots_.size() - 1;
+  for (size_t k = tag & mask;; k = (k + 1) & mask) {
+    if (slots_[k].tag == tag) return k;
+    if (slots_[k].tag == 0) return std::nullopt;
   }
 }
 
 void MinimizerIndex::Add(uint32_t sequence, const std::vector<uint64_t>& minimizers) {
   for (uint64_t h : minimizers) {
-    Head& head = HeadOf(h);
-    if (head.count >= kMaxPostings) continue;
+    const size_t k = SlotOf(TagOf(h));
+    if (counts_[k] >= kMaxPostings) continue;
     sequence_.push_back(sequence);
-    next_.push_back(head.first);
-    head.first = static_cast<uint32_t>(sequence_.size() - 1);
-    head.count++;
+    next_.push_back(slots_[k].first);
+    slots_[k].first = static_cast<uint32_t>(sequence_.size() - 1);
+    counts_[k]++;
     postings_++;
   }
 }
@@ -111,9 +116,9 @@ std::vector<std::pair<uint32_t, uint32_t>> MinimizerIndex::Candidates(
   thread_local std::vector<uint32_t> counts;
   thread_local std::vector<uint32_t> touched;
   for (uint64_t h : minimizers) {
-    const Head* head = FindHead(h);
-    if (head == nullptr) continue;
-    for (uint32_t e = head->first; e != kEnd; e = next_[e]) {
+    const auto k = FindSlot(TagOf(h));
+    if (!k) continue;
+    for (uint32_t e = slots_[*k].first; e != kEnd; e = next_[e]) {
       const uint32_t s = sequence_[e];
       if (s >= counts.size()) counts.resize(static_cast<size_t>(s) * 2 + 1, 0);
       if (counts[s]++ == 0) touched.push_back(s);

@@ -9,6 +9,7 @@
 // Thread-compatible: Candidates may run concurrently with itself, not with Add.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -44,22 +45,25 @@ class MinimizerIndex {
 
  private:
   int k_, w_;
-  // Posting lists as chains through two arrays (few allocations): a word's
-  // newest entry and count; each entry's sequence and the next entry.
+  // Posting lists as chains through two arrays (few allocations): each
+  // entry's sequence and the next entry; a word's newest entry and count
+  // live in an open-addressing table (linear probing, at most half full)
+  // keyed by a 32-bit tag of the word — its hash's high half, which also
+  // places it (0 marks a free slot). Words sharing a tag share a list: a
+  // few spurious shared words among millions, never a missed one.
   static constexpr uint32_t kEnd = UINT32_MAX;
-  struct Head {
-    uint32_t first = kEnd;
-    uint32_t count = 0;
-  };
-  // Heads by word in an open-addressing table (linear probing, at most half
-  // full): minimizer hashes are uniform and never 0, so 0 marks a free slot.
   struct Slot {
-    uint64_t word = 0;
-    Head head;
+    uint32_t tag = 0;
+    uint32_t first = kEnd;
   };
-  Head& HeadOf(uint64_t word);
-  const Head* FindHead(uint64_t word) const;
+  static uint32_t TagOf(uint64_t word) {
+    const auto tag = static_cast<uint32_t>(word >> 32);
+    return tag == 0 ? 1 : tag;
+  }
+  size_t SlotOf(uint32_t tag);  // inserts the tag if absent
+  std::optional<size_t> FindSlot(uint32_t tag) const;
   std::vector<Slot> slots_;
+  std::vector<uint8_t> counts_;  // postings per slot (capped)
   size_t words_ = 0;
   std::vector<uint32_t> sequence_, next_;
   size_t postings_ = 0;

@@ -63,6 +63,7 @@ class AlignmentCache {
 struct GroupWork {
   uint64_t key = 0;
   std::vector<size_t> members;  // input indexes
+  std::vector<size_t> fixed;    // input indexes of fixed references
 };
 
 // A segment of a group's progress: (input index, reference + 1, script) of
@@ -117,7 +118,8 @@ uint64_t Demote(std::span<const ReduceInput> inputs, const ReduceParams& params,
   }
   for (size_t i = 0; i < inputs.size(); i++) {
     const size_t len = inputs[i].residues.size();
-    if ((*out)[i].reference < 0 && !has_children[i] && len > 0 && len >= params.min_length) {
+    if ((*out)[i].reference < 0 && !inputs[i].fixed && !has_children[i] && len > 0 &&
+        len >= params.min_length) {
       childless.push_back(i);
     }
   }
@@ -193,7 +195,16 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
   for (size_t i = 0; i < inputs.size(); i++) content[i] = core::Checksum64(inputs[i].residues);
 
   std::map<uint64_t, GroupWork> groups;
-  for (size_t i = 0; i < inputs.size(); i++) groups[inputs[i].group].members.push_back(i);
+  size_t sequences = 0;  // not fixed
+  for (size_t i = 0; i < inputs.size(); i++) {
+    GroupWork& g = groups[inputs[i].group];
+    if (inputs[i].fixed) {
+      g.fixed.push_back(i);
+    } else {
+      g.members.push_back(i);
+      sequences++;
+    }
+  }
   std::vector<GroupWork*> work;
   for (auto& [g, w] : groups) {
     w.key = g;
@@ -254,6 +265,7 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
       return inputs[a].residues.size() > inputs[b].residues.size();
     });
     MinimizerIndex index;
+    for (size_t i : work_group->fixed) index.Add(static_cast<uint32_t>(i), inputs[i].residues);
     const uint64_t group = work_group->key;
     // Segments a stopped run saved, as long as they match this run's order.
     size_t k = 0;
@@ -327,11 +339,11 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
   }
 
   uint64_t references = 0;
-  for (const auto& a : out) references += a.reference < 0;
+  for (size_t i = 0; i < out.size(); i++) references += out[i].reference < 0 && !inputs[i].fixed;
   uint64_t promoted = 0, demoted = 0;
   if (params.ratio) {
     const uint64_t want =
-        static_cast<uint64_t>(std::ceil(*params.ratio * static_cast<double>(inputs.size())));
+        static_cast<uint64_t>(std::ceil(*params.ratio * static_cast<double>(sequences)));
     if (references < want) {
       std::vector<size_t> children;
       for (size_t i = 0; i < out.size(); i++) {
@@ -351,9 +363,9 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
     }
   }
   if (stats) {
-    stats->sequences = inputs.size();
+    stats->sequences = sequences;
     stats->references = references;
-    stats->children = inputs.size() - references;
+    stats->children = sequences - references;
     stats->alignments = alignments;
     stats->cache_lookups = cache.lookups();
     stats->cache_hits = cache.hits();

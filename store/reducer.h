@@ -38,6 +38,10 @@ inline constexpr double kRatioFloorIdentity = 0.5;
 struct ReduceInput {
   std::string_view residues;
   uint64_t group = 0;  // only sequences of one group are paired
+  // Already a reference (chosen earlier, e.g. in another window): a
+  // candidate for every sequence of its group from the start, never
+  // assigned, demoted or counted.
+  bool fixed = false;
 };
 
 struct ReduceParams {
@@ -47,7 +51,7 @@ struct ReduceParams {
   std::optional<double> identity;
   uint64_t min_length = 0;         // shorter sequences always stay references
   size_t max_candidates = 4;       // references aligned per sequence, most shared words first
-  size_t cache_entries = 1 << 16;  // alignment cache (LRU) bound
+  size_t cache_entries = 1 << 14;  // alignment cache (LRU) bound
   unsigned threads = 1;
   // Resumption. A group's sequences are processed in a fixed order, in
   // segments of `segment` sequences (rounded up to a whole batch of 256); after each segment `save`

@@ -9,7 +9,9 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <span>
+#include <utility>
 
 #include "store/catalog_snapshot.h"
 #include "store/database_catalog.h"
@@ -160,7 +162,7 @@ struct BuiltChunks {
 };
 
 // Chunks the reference records by taxon, in source order, as ingest does.
-Result<BuiltChunks> ChunkReferences(const Source& src, const std::vector<ReduceAssignment>& a,
+Result<BuiltChunks> ChunkReferences(const Source& src, std::span<const ReduceAssignment> a,
                                     const ChunkingOptions& chunking) {
   BuiltChunks built;
   std::vector<ClosedChunk> closed;
@@ -286,8 +288,21 @@ class ProfileBuilder {
     m_.source_manifest = version.manifest;
   }
 
-  // `assignment` is of src.records; references are indexes into it.
-  Status AddWindow(const Source& src, const std::vector<ReduceAssignment>& assignment);
+  // A reference of an earlier window kept for the windows after it.
+  struct CarriedReference {
+    std::string residues, id;
+    uint64_t group = 0;
+    uint32_t chunk = 0, index = 0;  // where it is: reference chunk, record in it
+    bool has_children = false;      // has its ref2children.tsv line
+  };
+  // `assignment` holds the carried references first (ReduceInput::fixed),
+  // then src.records; a child's reference is an index into it. Afterwards,
+  // the window's references of `carry_groups` are carried to the next
+  // window (in source order, while the residues carried fit in
+  // `carry_bytes`), and carried references of other groups are dropped.
+  Status AddWindow(const Source& src, std::span<const ReduceAssignment> assignment,
+                   const std::set<uint64_t>& carry_groups, uint64_t carry_bytes);
+  const std::vector<CarriedReference>& carried() const { return carried_; }
   // Statistics, manifest, registration. Unchanged when the profile already
   // holds exactly this reduction; refused when it holds another.
   Result<ReduceResult> Finish(ReduceResult result, uint64_t start_ms);
@@ -298,11 +313,15 @@ class ProfileBuilder {
   ReductionManifest m_;
   uint64_t child_residues_ = 0, copied_ = 0;
   ProfileIds ids_;
+  std::vector<CarriedReference> carried_;
+  uint64_t carried_bytes_ = 0;
 };
 
-Status ProfileBuilder::AddWindow(const Source& src,
-                                 const std::vector<ReduceAssignment>& assignment) {
-  TALARIA_ASSIGN_OR_RETURN(BuiltChunks built, ChunkReferences(src, assignment, chunking_));
+Status ProfileBuilder::AddWindow(const Source& src, std::span<const ReduceAssignment> assignment,
+                                 const std::set<uint64_t>& carry_groups, uint64_t carry_bytes) {
+  const size_t carried = carried_.size();
+  const std::span<const ReduceAssignment> own = assignment.subspan(carried);
+  TALARIA_ASSIGN_OR_RETURN(BuiltChunks built, ChunkReferences(src, own, chunking_));
   const auto first_chunk = static_cast<uint32_t>(m_.reference_chunks.size());
   auto& st = m_.statistics;
   std::vector<std::string> fai_texts;
@@ -317,11 +336,12 @@ Status ProfileBuilder::AddWindow(const Source& src,
   // source order; each one rebuilt and checked before anything is stored.
   struct Child {
     DeltaRecord delta;
-    uint64_t bytes = 0;  // of its record text
+    uint64_t bytes = 0;    // of its record text
+    size_t reference = 0;  // index into `assignment`
   };
-  std::vector<std::vector<Child>> by_chunk(built.chunks.size());
+  std::map<uint32_t, std::vector<Child>> by_chunk;  // by reference chunk
   for (size_t i = 0; i < src.records.size(); i++) {
-    const ReduceAssignment& a = assignment[i];
+    const ReduceAssignment& a = own[i];
     st.original_sequences++;
     st.original_bytes += src.records[i].text.size();
     if (a.reference < 0) {
@@ -329,52 +349,59 @@ Status ProfileBuilder::AddWindow(const Source& src,
       continue;
     }
     st.child_sequences++;
-    const Placement p = built.placement.at(static_cast<size_t>(a.reference));
+    const auto r = static_cast<size_t>(a.reference);
     const SourceRecord& child = src.records[i];
-    const SourceRecord& ref = src.records[static_cast<size_t>(a.reference)];
+    std::string_view ref_residues;
     DeltaRecord d;
+    uint32_t chunk = 0;
+    if (r < carried) {
+      const CarriedReference& c = carried_[r];
+      ref_residues = c.residues;
+      d.reference_id = c.id;
+      chunk = c.chunk;
+      d.reference_index = c.index;
+    } else {
+      const SourceRecord& ref = src.records[r - carried];
+      const Placement p = built.placement.at(r - carried);
+      ref_residues = ref.parts.residues;
+      d.reference_id = RecordId(ref.text);
+      chunk = first_chunk + p.chunk;
+      d.reference_index = p.index;
+    }
     d.child_id = RecordId(child.text);
-    d.reference_id = RecordId(ref.text);
-    d.reference_index = p.index;
     d.taxon = child.taxon;
     d.header_line = child.parts.header_line;
     d.layout = child.parts.layout;
     d.script = a.script;
     d.sha256 = ObjectId::Hash(child.text);
     // Checked against the SHA-256 of the child's own record text.
-    TALARIA_RETURN_IF_ERROR(RebuildChild(d, ref.parts.residues));
+    TALARIA_RETURN_IF_ERROR(RebuildChild(d, ref_residues));
     child_residues_ += child.parts.residues.size();
     copied_ += Stats(d.script).matches;
-    by_chunk[p.chunk].push_back(Child{std::move(d), child.text.size()});
+    by_chunk[chunk].push_back(Child{std::move(d), child.text.size(), r});
   }
   std::vector<std::string> delta_texts;
-  for (uint32_t k = 0; k < by_chunk.size(); k++) {
-    auto& kids = by_chunk[k];
+  std::vector<uint8_t> has_children(src.records.size(), 0);  // of the window's references
+  for (auto& [k, kids] : by_chunk) {
     std::stable_sort(kids.begin(), kids.end(), [](const Child& x, const Child& y) {
       return x.delta.reference_index < y.delta.reference_index;
     });
-    // ref2children.tsv: one line per reference with children, in
-    // references.fasta order (the children are grouped by reference now).
-    if (!kids.empty()) {
-      const auto records = SplitRecords(built.chunks[k].bytes);
-      for (size_t a = 0; a < kids.size();) {
-        std::vector<std::string> ids;
-        size_t b = a;
-        for (; b < kids.size() && kids[b].delta.reference_index == kids[a].delta.reference_index;
-             b++) {
-          ids.push_back(kids[b].delta.child_id);
-        }
-        m_.reference_chunks[first_chunk + k].ref2children_bytes +=
-            RefToChildrenLine(RecordId(records[kids[a].delta.reference_index]), ids).size();
-        a = b;
-      }
+    // ref2children.tsv: one line per reference with children (of any
+    // window): its id, then a tab and the id of each child, then a newline.
+    uint64_t& r2c = m_.reference_chunks[k].ref2children_bytes;
+    for (const Child& kid : kids) {
+      const size_t r = kid.reference;
+      const bool first = r < carried ? !std::exchange(carried_[r].has_children, true)
+                                     : !std::exchange(has_children[r - carried], uint8_t{1});
+      if (first) r2c += kid.delta.reference_id.size() + 1;  // its id and the line's end
+      r2c += 1 + kid.delta.child_id.size();                 // a tab and the child's id
     }
     // Split so that no delta chunk grows past the chunk size limit.
     for (size_t from = 0; from < kids.size();) {
       std::vector<DeltaRecord> part;
       uint64_t size = 0;
       DeltaChunkInfo info;
-      info.reference_chunk = first_chunk + k;
+      info.reference_chunk = k;
       while (from < kids.size() && (part.empty() || size < chunking_.max_chunk_bytes)) {
         const std::string line = FormatDeltaLine(kids[from].delta);
         size += line.size();
@@ -405,10 +432,31 @@ Status ProfileBuilder::AddWindow(const Source& src,
   delta_options.codec = CodecSpec{CodecType::kZstd, 9};
   for (const auto& t : delta_texts) requests.push_back({t, delta_options});
   TALARIA_RETURN_IF_ERROR(store_.PutBatch(std::span<const PutRequest>(requests)));
+
+  std::erase_if(carried_, [&](const CarriedReference& c) {
+    if (carry_groups.count(c.group)) return false;
+    carried_bytes_ -= c.residues.size();
+    return true;
+  });
+  for (size_t i = 0; i < src.records.size(); i++) {
+    const SourceRecord& r = src.records[i];
+    if (own[i].reference >= 0 || !carry_groups.count(r.group)) continue;
+    if (carried_bytes_ + r.parts.residues.size() > carry_bytes) break;
+    const Placement p = built.placement.at(i);
+    carried_.push_back(CarriedReference{r.parts.residues, std::string(RecordId(r.text)), r.group,
+                                        first_chunk + p.chunk, p.index, has_children[i] != 0});
+    carried_bytes_ += r.parts.residues.size();
+  }
   return core::OkStatus();
 }
 
 Result<ReduceResult> ProfileBuilder::Finish(ReduceResult result, uint64_t start_ms) {
+  // Children of a carried reference come in later windows: delta chunks go
+  // in reference chunk order (window order within one).
+  std::stable_sort(m_.delta_chunks.begin(), m_.delta_chunks.end(),
+                   [](const DeltaChunkInfo& x, const DeltaChunkInfo& y) {
+                     return x.reference_chunk < y.reference_chunk;
+                   });
   auto& st = m_.statistics;
   st.actual_ratio = st.original_sequences == 0 ? 1.0
                                                : static_cast<double>(st.reference_sequences) /
@@ -500,6 +548,15 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
   const std::string state_prefix =
       "reduce:" + options.profile + ":" +
       ObjectId::Hash(EncodeReductionManifest(probe)).Hex().substr(0, 16) + ":";
+  // The groups of the windows after each one: their references are carried
+  // forward (up to half a window of residues), so a group split between
+  // windows still pairs across them.
+  std::vector<std::set<uint64_t>> later(windows.size());
+  for (size_t w = windows.size(); w-- > 1;) {
+    later[w - 1] = later[w];
+    for (size_t c : windows[w]) later[w - 1].insert(groups[c]);
+  }
+  const uint64_t carry_bytes = parameters.window_bytes / 2;
   std::mutex save_mu;
   ProfileBuilder builder(store, options.profile, options.chunking, version, parameters);
   ReduceResult result;
@@ -510,6 +567,7 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
     say(where + "reading " + version.name + "/" + version.version);
     TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest, windows[w], groups));
     std::vector<ReduceInput> inputs;
+    for (const auto& c : builder.carried()) inputs.push_back({c.residues, c.group, true});
     for (const SourceRecord& r : src.records) inputs.push_back({r.parts.residues, r.group});
     ReduceParams params;
     params.ratio = parameters.ratio;
@@ -526,13 +584,16 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
           .Update([&](index::WriteTxn& txn) { return store.index().state().Put(txn, key, bytes); })
           .IgnoreError();
     };
-    say(where + "choosing references among " + std::to_string(inputs.size()) + " sequences");
+    say(where + "choosing references among " + std::to_string(src.records.size()) + " sequences (" +
+        std::to_string(builder.carried().size()) + " references carried from earlier windows)");
     ReduceStats stats;
     TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
                              ReduceSequences(inputs, params, &stats));
     result.stats += stats;
     say(where + "storing references and deltas");
-    TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment));
+    TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment, later[w], carry_bytes));
+    // Each chunk is read by one window only: the cache need not keep it.
+    for (size_t c : windows[w]) store.cache().Erase(source_manifest.chunks[c].id);
   }
   result.windows = windows.size();
   if (result.stats.resumed > 0) {
@@ -661,7 +722,7 @@ Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& op
   none.window_bytes = 0;
   ProfileBuilder builder(store, options.profile, options.chunking, version, none);
   if (options.progress) options.progress("storing references and deltas");
-  TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment));
+  TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment, {}, 0));
   ReduceResult result;
   result.stats.sequences = src.records.size();
   for (const auto& a : assignment) {

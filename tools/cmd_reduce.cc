@@ -105,7 +105,8 @@ void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       "SHA-256 before the profile is registered. Served at reductions/<profile>/.\n"
       "Memory stays bounded: the version is reduced in windows of --window-size source\n"
       "bytes (whole taxa or genera with --taxonomy-aware), each stored before the next\n"
-      "is read; peak memory is about 6x the window plus ~150 MiB.\n"
+      "is read, with the references of the groups that go on (up to half a window)\n"
+      "carried forward; peak memory is about 10x the window (6.5x a smaller version).\n"
       "Progress is saved as it goes: the same command run again after an interruption\n"
       "(even kill -9) carries on from there.");
   auto args = std::make_shared<ReduceArgs>();
@@ -130,7 +131,7 @@ void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       ->needs(aware);
   cmd->add_option("--window-size", args->window_bytes,
                   "Source bytes reduced at once (K, M, G suffixes; 0: the whole version);\n"
-                  "sequences in different windows are not paired")
+                  "sequences in different windows pair only through carried references")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
   cmd->add_option("--min-length", args->min_length,

@@ -57,14 +57,17 @@ read -r T_TAL M_TAL < <(timed "$TS" --store "$TMP/s" reduce --db bench --profile
   --identity "$IDENTITY" --json)
 cp "$TMP/out" "$TMP/reduce.json"
 REFS_TAL=$(jget "$TMP/reduce.json" statistics.reference_sequences)
+BYTES_TAL=$(jget "$TMP/reduce.json" statistics.reference_bytes)
 read -r T_WIN M_WIN < <(timed "$TS" --store "$TMP/s" reduce --db bench --profile windowed \
   --identity "$IDENTITY" --window-size "${WINDOW_MB}M" --json)
 REFS_WIN=$(jget "$TMP/out" statistics.reference_sequences)
+BYTES_WIN=$(jget "$TMP/out" statistics.reference_bytes)
 WINDOWS=$(jget "$TMP/out" windows)
 
 read -r T_LC M_LC < <(timed mmseqs easy-linclust "$TMP/db.fasta" "$TMP/lc" "$TMP/lctmp" \
   --min-seq-id "$IDENTITY" --threads "$(nproc)" -v 1)
 REFS_LC=$(grep -c '>' "$TMP/lc_rep_seq.fasta")
+BYTES_LC=$(stat -c %s "$TMP/lc_rep_seq.fasta")
 
 # cd-hit's word size for the identity (its manual: 5 for 0.7-1.0, 4 for 0.6-0.7, ...).
 N=5
@@ -72,6 +75,7 @@ awk -v t="$IDENTITY" 'BEGIN { exit !(t < 0.7) }' && N=4
 read -r T_CD M_CD < <(timed cd-hit -i "$TMP/db.fasta" -o "$TMP/cd" -c "$IDENTITY" -n "$N" \
   -T "$(nproc)" -M 0 -d 0)
 REFS_CD=$(grep -c '>' "$TMP/cd")
+BYTES_CD=$(stat -c %s "$TMP/cd")
 
 # Sizes: the reduction's own objects as stored (reference chunks, record
 # indexes, delta chunks, manifest), from `ls --json`; zstd -19 of the source.
@@ -96,11 +100,16 @@ SRC=$(stat -c %s "$TMP/db.fasta")
 
 echo
 echo "================ summary ($SEQS sequences, $SRC bytes, identity $IDENTITY) ================"
-printf '%-22s %9s %10s %12s\n' tool seconds "peak MiB" references
-printf '%-22s %9s %10s %12s\n' "talaria-store reduce" "$T_TAL" "$((M_TAL / 1024))" "$REFS_TAL"
-printf '%-22s %9s %10s %12s\n' "  windows of ${WINDOW_MB} MiB" "$T_WIN" "$((M_WIN / 1024))" "$REFS_WIN"
-printf '%-22s %9s %10s %12s\n' "mmseqs easy-linclust" "$T_LC" "$((M_LC / 1024))" "$REFS_LC"
-printf '%-22s %9s %10s %12s\n' "cd-hit" "$T_CD" "$((M_CD / 1024))" "$REFS_CD"
+# "reduced FASTA": the representatives' FASTA each leaves for an aligner to
+# index (talaria: references.fasta).
+printf '%-22s %9s %10s %12s %14s\n' tool seconds "peak MiB" references "reduced FASTA"
+printf '%-22s %9s %10s %12s %14s\n' "talaria-store reduce" "$T_TAL" "$((M_TAL / 1024))" \
+  "$REFS_TAL" "$BYTES_TAL"
+printf '%-22s %9s %10s %12s %14s\n' "  windows of ${WINDOW_MB} MiB" "$T_WIN" "$((M_WIN / 1024))" \
+  "$REFS_WIN" "$BYTES_WIN"
+printf '%-22s %9s %10s %12s %14s\n' "mmseqs easy-linclust" "$T_LC" "$((M_LC / 1024))" "$REFS_LC" \
+  "$BYTES_LC"
+printf '%-22s %9s %10s %12s %14s\n' "cd-hit" "$T_CD" "$((M_CD / 1024))" "$REFS_CD" "$BYTES_CD"
 python3 - "$T_TAL" "$T_LC" "$REFS_TAL" "$REFS_LC" "$STORED" "$ZSTD19" "$M_TAL" "$M_WIN" \
   "$WINDOWS" "$REFS_WIN" <<'PY'
 import sys

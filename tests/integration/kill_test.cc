@@ -222,40 +222,48 @@ TEST(KillTest, SigkillDuringReduceThenRerunResumesToTheSameProfile) {
   testing::WriteFile(dir / "db.fasta", testing::ProteinRelease(spec, 1));
   ASSERT_EQ(RunStore(base, {"ingest", dir / "db.fasta", "--db", "db", "--version", "1"}).exit_code,
             0);
-  const std::vector<std::string> reduce = {"reduce", "--db",       "db",   "--profile",
-                                           "p",      "--identity", "0.85", "--json"};
-  const std::string probe = dir / "probe";
-  ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, probe}).exit_code, 0);
-  auto start = std::chrono::steady_clock::now();
-  auto whole = RunStore(probe, reduce);
-  ASSERT_EQ(whole.exit_code, 0) << whole.err;
-  const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
-  const std::string manifest = nlohmann::json::parse(whole.out)["manifest"];
-  std::mt19937_64 rng(3);
-  uint64_t resumed = 0;
-  for (int round = 0; round < 3; round++) {
-    const std::string store = dir / ("r" + std::to_string(round));
-    ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, store}).exit_code, 0);
-    std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
-    argv.insert(argv.end(), reduce.begin(), reduce.end());
-    pid_t pid = testing::Spawn(argv);
-    // Somewhere in the middle of the work.
-    std::this_thread::sleep_for(
-        std::chrono::microseconds(run_us * 4 / 10 + static_cast<int64_t>(rng() % (run_us / 3))));
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0) << "round " << round;
-    auto again = RunStore(store, reduce);
-    ASSERT_EQ(again.exit_code, 0) << again.err;
-    auto r = nlohmann::json::parse(again.out);
-    resumed += r["resumed"].get<uint64_t>();
-    // The same profile an uninterrupted run makes.
-    EXPECT_EQ(r["manifest"], manifest) << "round " << round;
-    EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
+  // In one window, and in windows of 2 MiB (stored one by one, references
+  // carried forward): a kill may land between windows too.
+  for (const char* window : {"1G", "2M"}) {
+    const std::vector<std::string> reduce = {"reduce", "--db",       "db",   "--profile",
+                                             "p",      "--identity", "0.85", "--window-size",
+                                             window,   "--json"};
+    const std::string probe = dir / (std::string("probe") + window);
+    ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, probe}).exit_code, 0);
+    auto start = std::chrono::steady_clock::now();
+    auto whole = RunStore(probe, reduce);
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    const std::string manifest = nlohmann::json::parse(whole.out)["manifest"];
+    std::mt19937_64 rng(3);
+    uint64_t resumed = 0;
+    for (int round = 0; round < 3; round++) {
+      const std::string store = dir / ("r" + std::to_string(round) + window);
+      ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, store}).exit_code, 0);
+      std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
+      argv.insert(argv.end(), reduce.begin(), reduce.end());
+      pid_t pid = testing::Spawn(argv);
+      // Somewhere in the middle of the work.
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(run_us * 4 / 10 + static_cast<int64_t>(rng() % (run_us / 3))));
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+      EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0) << window << " round " << round;
+      auto again = RunStore(store, reduce);
+      ASSERT_EQ(again.exit_code, 0) << again.err;
+      auto r = nlohmann::json::parse(again.out);
+      resumed += r["resumed"].get<uint64_t>();
+      // The same profile an uninterrupted run makes.
+      EXPECT_EQ(r["manifest"], manifest) << window << " round " << round;
+      EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
+      if (std::string(window) == "2M") {
+        EXPECT_GT(r["windows"].get<uint64_t>(), 2u);
+      }
+    }
+    EXPECT_GT(resumed, 0u) << window << ": no rerun picked up saved progress";
   }
-  EXPECT_GT(resumed, 0u) << "no rerun picked up saved progress";
 }
 
 }  // namespace
