@@ -93,6 +93,8 @@ Result<std::vector<uint64_t>> ChunkGroups(ObjectStore& store, const DatabaseMani
   std::vector<uint64_t> groups(m.chunks.size(), 0);
   if (!p.taxonomy_aware) return groups;
   std::map<TaxonId, uint64_t> group_of;
+  std::set<std::string> ranks_seen;
+  bool found = false;
   TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
   for (size_t c = 0; c < m.chunks.size(); c++) {
     const TaxonId taxon = m.chunks[c].taxon;
@@ -100,13 +102,23 @@ Result<std::vector<uint64_t>> ChunkGroups(ObjectStore& store, const DatabaseMani
     if (fresh && p.rank != "taxon") {
       TALARIA_ASSIGN_OR_RETURN(auto lineage, store.index().taxonomy().Lineage(txn, taxon));
       for (const index::TaxonNode& node : lineage) {
+        ranks_seen.insert(node.rank);
         if (node.rank == p.rank) {
           it->second = node.taxid;
+          found = true;
           break;
         }
       }
     }
     groups[c] = it->second;
+  }
+  // A rank no lineage has is a mistake (a typo, most likely), not a choice.
+  if (p.rank != "taxon" && !found && !m.chunks.empty()) {
+    std::string seen;
+    for (const auto& r : ranks_seen) seen += (seen.empty() ? "" : ", ") + r;
+    return core::InvalidArgument(
+        "no taxon of the version has an ancestor of rank '" + p.rank +
+        "' in the taxonomy tree (ranks there: " + (seen.empty() ? "none" : seen) + ")");
   }
   return groups;
 }

@@ -232,6 +232,11 @@ TEST_F(ReductionTest, WithATaxonomyTreeTaxonomyAwarePairsWithinAGenus) {
   }
   EXPECT_GT(across_species, 500u);
 
+  auto typo = Reduce("typo", std::nullopt, 0.8, true, kDefaultReduceWindowBytes, "gneus");
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message().find("ranks there: genus, no rank, species"), std::string::npos)
+      << typo.error().message();
+
   auto taxon = Reduce("taxon", std::nullopt, 0.8, true, kDefaultReduceWindowBytes, "taxon");
   ASSERT_TRUE(taxon) << taxon.error().ToString();
   EXPECT_EQ(taxon->manifest.parameters.rank, "taxon");
