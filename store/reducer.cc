@@ -291,6 +291,7 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
           k++;
         }
         resumed += done.size();
+        if (params.progress) params.progress(done.size());
       }
     }
     while (k < members.size()) {
@@ -329,6 +330,7 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
       }
       for (size_t j : new_references) index.Add(static_cast<uint32_t>(members[k + j]), mins[j]);
       k += n;
+      if (params.progress) params.progress(n);
     }
   };
   const unsigned threads = std::max(1u, params.threads);

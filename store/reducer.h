@@ -61,6 +61,10 @@ struct ReduceParams {
   size_t segment = 4096;
   std::function<void(uint64_t group, uint64_t segment, const std::string& bytes)> save;
   std::map<uint64_t, std::map<uint64_t, std::string>> saved;
+  // Called with the number of sequences just assigned (a batch, or a saved
+  // segment taken back), from the thread of their group: concurrently when
+  // groups are reduced in parallel.
+  std::function<void(uint64_t sequences)> progress;
 };
 
 struct ReduceAssignment {

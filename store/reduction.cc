@@ -569,6 +569,9 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
     for (size_t c : windows[w]) later[w - 1].insert(groups[c]);
   }
   const uint64_t carry_bytes = parameters.window_bytes / 2;
+  uint64_t total = 0, done = 0;
+  for (const ManifestChunk& c : source_manifest.chunks) total += c.records;
+  std::mutex progress_mu;
   std::mutex save_mu;
   ProfileBuilder builder(store, options.profile, options.chunking, version, parameters);
   ReduceResult result;
@@ -596,13 +599,20 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
           .Update([&](index::WriteTxn& txn) { return store.index().state().Put(txn, key, bytes); })
           .IgnoreError();
     };
-    say(where + "choosing references among " + std::to_string(src.records.size()) + " sequences (" +
-        std::to_string(builder.carried().size()) + " references carried from earlier windows)");
+    params.progress = [&](uint64_t sequences) {
+      std::lock_guard<std::mutex> lock(progress_mu);
+      done += sequences;
+      if (options.sequences) options.sequences(done, total);
+    };
+    say(where + "choosing references" +
+        (builder.carried().empty()
+             ? std::string()
+             : " (" + std::to_string(builder.carried().size()) + " references carried)"));
     ReduceStats stats;
     TALARIA_ASSIGN_OR_RETURN(std::vector<ReduceAssignment> assignment,
                              ReduceSequences(inputs, params, &stats));
     result.stats += stats;
-    say(where + "storing references and deltas");
+    say(where + "storing");
     TALARIA_RETURN_IF_ERROR(builder.AddWindow(src, assignment, later[w], carry_bytes));
     // Each chunk is read by one window only: the cache need not keep it.
     for (size_t c : windows[w]) store.cache().Erase(source_manifest.chunks[c].id);

@@ -30,8 +30,11 @@ struct ReduceOptions {
   std::string profile;
   ReductionParameters parameters;
   unsigned threads = 1;
-  ChunkingOptions chunking;  // of the reference chunks
-  std::function<void(const std::string&)> progress;
+  ChunkingOptions chunking;                          // of the reference chunks
+  std::function<void(const std::string&)> progress;  // the step under way
+  // How many of the version's sequences are assigned so far, of how many;
+  // calls are serialised.
+  std::function<void(uint64_t done, uint64_t total)> sequences;
 };
 
 struct ReduceResult {

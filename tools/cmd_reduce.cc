@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "store/reduction.h"
 #include "tools/cli_context.h"
@@ -24,6 +26,57 @@ struct ReduceArgs {
   bool json = false;
 };
 
+// The reduce status line on a terminal: the step under way and how many of
+// the version's sequences have been assigned. Thread-compatible (the
+// reduction serialises its calls).
+class ReduceStatusLine {
+ public:
+  ReduceStatusLine() : enabled_(::isatty(STDERR_FILENO)), start_(Clock::now()) {}
+  ~ReduceStatusLine() {
+    if (drawn_) std::fputc('\n', stderr);
+  }
+  void Step(const std::string& step) {
+    step_ = step;
+    Draw(/*force=*/true);
+  }
+  void Sequences(uint64_t done, uint64_t total) {
+    done_ = done;
+    total_ = total;
+    Draw(/*force=*/done == total);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void Draw(bool force) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    std::string line = "reduce: " + step_;
+    if (total_ > 0) {
+      const double elapsed = std::chrono::duration<double>(now - start_).count();
+      char buf[160];
+      std::snprintf(buf, sizeof buf, " | %llu/%llu sequences (%.0f%%)",
+                    static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
+                    100.0 * static_cast<double>(done_) / static_cast<double>(total_));
+      line += buf;
+      if (done_ > 0 && done_ < total_) {
+        std::snprintf(buf, sizeof buf, ", ETA %.0f s",
+                      elapsed * static_cast<double>(total_ - done_) / static_cast<double>(done_));
+        line += buf;
+      }
+    }
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());  // \033[K: clear the rest of the line
+    drawn_ = true;
+  }
+
+  bool enabled_;
+  bool drawn_ = false;
+  Clock::time_point start_, last_;
+  std::string step_;
+  uint64_t done_ = 0, total_ = 0;
+};
+
 int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
   store::ReduceOptions o;
   o.database = args.database;
@@ -37,10 +90,14 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
   auto store = ctx.OpenStore(/*writable=*/true);
   if (!store) return Fail(store.error());
   o.threads = (*store)->config().effective_threads();
-  if (!args.json && ::isatty(STDERR_FILENO)) {
-    o.progress = [](const std::string& s) { std::fprintf(stderr, "reduce: %s\n", s.c_str()); };
+  std::optional<ReduceStatusLine> status;
+  if (!args.json) {
+    status.emplace();
+    o.progress = [&](const std::string& step) { status->Step(step); };
+    o.sequences = [&](uint64_t done, uint64_t total) { status->Sequences(done, total); };
   }
   auto r = store::ReduceDatabase(**store, o);
+  status.reset();  // ends the status line before the summary
   if (!r) return Fail(r.error());
   const auto& m = r->manifest;
   const auto& s = m.statistics;
