@@ -305,13 +305,14 @@ class ProfileBuilder {
     std::string residues, id;
     uint64_t group = 0;
     uint32_t chunk = 0, index = 0;  // where it is: reference chunk, record in it
-    bool has_children = false;      // has its ref2children.tsv line
+    uint64_t children = 0;          // so far (with any: it has a ref2children.tsv line)
   };
   // `assignment` holds the carried references first (ReduceInput::fixed),
   // then src.records; a child's reference is an index into it. Afterwards,
-  // the window's references of `carry_groups` are carried to the next
-  // window (in source order, while the residues carried fit in
-  // `carry_bytes`), and carried references of other groups are dropped.
+  // what is carried to the next window is chosen among the carried and the
+  // window's references of `carry_groups`: those with the most children so
+  // far (a family's representative draws its later members too), then the
+  // shortest (more of them fit), while their residues fit in `carry_bytes`.
   Status AddWindow(const Source& src, std::span<const ReduceAssignment> assignment,
                    const std::set<uint64_t>& carry_groups, uint64_t carry_bytes);
   const std::vector<CarriedReference>& carried() const { return carried_; }
@@ -393,7 +394,7 @@ Status ProfileBuilder::AddWindow(const Source& src, std::span<const ReduceAssign
     by_chunk[chunk].push_back(Child{std::move(d), child.text.size(), r});
   }
   std::vector<std::string> delta_texts;
-  std::vector<uint8_t> has_children(src.records.size(), 0);  // of the window's references
+  std::vector<uint64_t> children(src.records.size(), 0);  // of the window's references
   for (auto& [k, kids] : by_chunk) {
     std::stable_sort(kids.begin(), kids.end(), [](const Child& x, const Child& y) {
       return x.delta.reference_index < y.delta.reference_index;
@@ -403,8 +404,7 @@ Status ProfileBuilder::AddWindow(const Source& src, std::span<const ReduceAssign
     uint64_t& r2c = m_.reference_chunks[k].ref2children_bytes;
     for (const Child& kid : kids) {
       const size_t r = kid.reference;
-      const bool first = r < carried ? !std::exchange(carried_[r].has_children, true)
-                                     : !std::exchange(has_children[r - carried], uint8_t{1});
+      const bool first = (r < carried ? carried_[r].children++ : children[r - carried]++) == 0;
       if (first) r2c += kid.delta.reference_id.size() + 1;  // its id and the line's end
       r2c += 1 + kid.delta.child_id.size();                 // a tab and the child's id
     }
@@ -445,20 +445,41 @@ Status ProfileBuilder::AddWindow(const Source& src, std::span<const ReduceAssign
   for (const auto& t : delta_texts) requests.push_back({t, delta_options});
   TALARIA_RETURN_IF_ERROR(store_.PutBatch(std::span<const PutRequest>(requests)));
 
-  std::erase_if(carried_, [&](const CarriedReference& c) {
-    if (carry_groups.count(c.group)) return false;
-    carried_bytes_ -= c.residues.size();
-    return true;
-  });
-  for (size_t i = 0; i < src.records.size(); i++) {
-    const SourceRecord& r = src.records[i];
-    if (own[i].reference >= 0 || !carry_groups.count(r.group)) continue;
-    if (carried_bytes_ + r.parts.residues.size() > carry_bytes) break;
-    const Placement p = built.placement.at(i);
-    carried_.push_back(CarriedReference{r.parts.residues, std::string(RecordId(r.text)), r.group,
-                                        first_chunk + p.chunk, p.index, has_children[i] != 0});
-    carried_bytes_ += r.parts.residues.size();
+  struct Candidate {
+    uint64_t children;
+    size_t length;
+    size_t index;  // into carried_, or carried_.size() + a record of the window
+  };
+  std::vector<Candidate> pool;
+  for (size_t c = 0; c < carried_.size(); c++) {
+    if (carry_groups.count(carried_[c].group)) {
+      pool.push_back({carried_[c].children, carried_[c].residues.size(), c});
+    }
   }
+  for (size_t i = 0; i < src.records.size(); i++) {
+    if (own[i].reference < 0 && carry_groups.count(src.records[i].group)) {
+      pool.push_back({children[i], src.records[i].parts.residues.size(), carried + i});
+    }
+  }
+  std::stable_sort(pool.begin(), pool.end(), [](const Candidate& x, const Candidate& y) {
+    return x.children != y.children ? x.children > y.children : x.length < y.length;
+  });
+  std::vector<CarriedReference> next;
+  carried_bytes_ = 0;
+  for (const Candidate& c : pool) {
+    if (carried_bytes_ + c.length > carry_bytes) continue;
+    carried_bytes_ += c.length;
+    if (c.index < carried) {
+      next.push_back(std::move(carried_[c.index]));
+      continue;
+    }
+    const size_t i = c.index - carried;
+    const SourceRecord& r = src.records[i];
+    const Placement p = built.placement.at(i);
+    next.push_back(CarriedReference{r.parts.residues, std::string(RecordId(r.text)), r.group,
+                                    first_chunk + p.chunk, p.index, children[i]});
+  }
+  carried_ = std::move(next);
   return core::OkStatus();
 }
 
