@@ -500,9 +500,13 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
             return store::ExpandedPiece(*store, *m, i);
           });
         }
-        default: {  // manifest.json: the manifest object as it is stored
-          TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(node.id));
-          return std::make_shared<InlineContent>(*bytes);
+        default: {  // manifest.json: the manifest, with when and how long from the index
+          TALARIA_ASSIGN_OR_RETURN(store::ReductionInfo info,
+                                   store::LoadReduction(*store_, node.name));
+          if (info.entry.manifest != node.id) {
+            return core::NotFound("profile " + node.name + " has been made again");
+          }
+          return std::make_shared<InlineContent>(store::ManifestView(info));
         }
       }
     }

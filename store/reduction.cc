@@ -13,7 +13,10 @@
 #include <span>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "store/catalog_snapshot.h"
+#include "store/core/time_text.h"
 #include "store/database_catalog.h"
 #include "store/delta_record.h"
 #include "store/fasta_index.h"
@@ -790,6 +793,13 @@ Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string& profi
   if (!m)
     return core::Propagate(m.error().WithContext("reduction manifest " + entry->manifest.Hex()));
   return ReductionInfo{profile, *entry, std::move(*m)};
+}
+
+std::string ManifestView(const ReductionInfo& info) {
+  nlohmann::json j = nlohmann::json::parse(EncodeReductionManifest(info.manifest));
+  j["created"] = core::Iso8601(info.entry.created_unix_s);
+  j["statistics"]["elapsed_ms"] = info.entry.elapsed_ms;
+  return j.dump(1) + "\n";
 }
 
 Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store) {

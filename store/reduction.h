@@ -75,6 +75,11 @@ struct ReductionInfo {
 // kNotFound names the profile.
 core::Result<ReductionInfo> LoadReduction(ObjectStore& store, const std::string& profile);
 core::Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store);
+// A profile's manifest.json as the mount serves it and export writes it: the
+// manifest object's JSON plus what the index knows of the run — "created"
+// (ISO 8601) and statistics.elapsed_ms. (The object itself holds no clock
+// time, so the same reduction, or a resumed one, is the same object.)
+std::string ManifestView(const ReductionInfo& info);
 // Unregisters the profile; its objects stay until gc. kNotFound if absent.
 core::Status RemoveReduction(ObjectStore& store, const std::string& profile);
 

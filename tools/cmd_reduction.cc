@@ -88,10 +88,7 @@ int RunExport(const CliContext& ctx, const std::string& profile, const std::stri
   } else if (file == "expanded.fasta") {
     produce = [&](const PieceSink& sink) { return store::ExportExpanded(s, m, sink); };
   } else if (file == "manifest.json") {
-    produce = [&](const PieceSink& sink) -> core::Status {
-      TALARIA_ASSIGN_OR_RETURN(auto bytes, s.Get(r->entry.manifest));
-      return sink(*bytes);
-    };
+    produce = [&](const PieceSink& sink) { return sink(store::ManifestView(*r)); };
   } else {
     return Fail("no file '" + file +
                 "' in a profile; one of references.fasta, deltas.dat, ref2children.tsv, "

@@ -50,15 +50,6 @@ nlohmann::json TaxonCountJson(const store::TaxonCount& c) {
           {"residues", c.residues}, {"chunks", c.chunks}, {"bytes", c.bytes}};
 }
 
-std::string Iso8601(uint64_t unix_s) {
-  std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 core::Status WriteStreamed(const std::string& path,
                            const std::function<core::Status(const PieceSink&)>& produce) {
   if (path.empty()) {

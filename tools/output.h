@@ -11,6 +11,7 @@
 
 #include "store/core/human_bytes.h"
 #include "store/core/status.h"
+#include "store/core/time_text.h"
 #include "store/taxonomy_stats.h"
 
 namespace talaria::tools {
@@ -35,8 +36,7 @@ class Progress {
   double start_s_;
 };
 
-// "2026-11-30T07:58:10Z".
-std::string Iso8601(uint64_t unix_s);
+using core::Iso8601;
 
 // Runs `produce`, which writes its output in pieces to the sink it is given:
 // to standard output when `path` is empty, else to `path` atomically (a

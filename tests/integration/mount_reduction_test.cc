@@ -72,6 +72,23 @@ TEST_F(MountReductionTest, EveryFileIsServedWithItsExactSizeAndBytes) {
     EXPECT_EQ(static_cast<size_t>(st.st_size), exported.out.size()) << f;
     EXPECT_TRUE(testing::ReadFileOrDie(path) == exported.out) << f << " differs from the export";
   }
+  // manifest.json: the stored manifest (the object is free of clock time)
+  // plus when the profile was made and how long it took, from the index.
+  {
+    auto served =
+        nlohmann::json::parse(testing::ReadFileOrDie(mnt / "reductions/p80/manifest.json"));
+    auto shown =
+        nlohmann::json::parse(RunStore(store_, {"reduction", "show", "p80", "--json"}).out);
+    EXPECT_EQ(served.at("created"), shown.at("created"));
+    EXPECT_EQ(served.at("statistics").at("elapsed_ms"), shown.at("elapsed_ms"));
+    auto object = RunStore(store_, {"get", shown.at("manifest").get<std::string>()});
+    ASSERT_EQ(object.exit_code, 0) << object.err;
+    auto stored = nlohmann::json::parse(object.out);
+    EXPECT_FALSE(stored.contains("created"));
+    served.erase("created");
+    served.at("statistics").erase("elapsed_ms");
+    EXPECT_EQ(served, stored);
+  }
   const std::string expanded = testing::ReadFileOrDie(mnt / "reductions/p80/expanded.fasta");
   EXPECT_TRUE(Records(expanded) == Records(source_)) << "expanded.fasta != the source's records";
   // Reads at random offsets give the same bytes as the whole file.
