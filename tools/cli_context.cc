@@ -24,7 +24,8 @@ void CliContext::AddGlobalOptions(CLI::App& app) {
            opts.threads = n;
            opts.threads_set = true;
          },
-         "Worker threads for hashing, compression and verification (default: one per core)")
+         "Worker threads for hashing, compression, verification and reduction (default: one\n"
+         "per core); may also follow the subcommand")
       ->type_name("N");
   app.add_flag("-v,--verbose", opts.verbosity, "More log output on stderr (-v info, -vv debug)");
   app.add_option("--log-level", opts.log_level, "Log level: trace, debug, info, warn, error, off")

@@ -165,7 +165,8 @@ void AddReduceCommand(CLI::App& app, CliContext& ctx, Runner* run) {
       "is read, with the references of the groups that go on (up to half a window)\n"
       "carried forward; peak memory is about 10x the window (6.5x a smaller version).\n"
       "Progress is saved as it goes: the same command run again after an interruption\n"
-      "(even kill -9) carries on from there.");
+      "(even kill -9) carries on from there. --threads N (a global option, also accepted\n"
+      "here) sets the threads; the result does not depend on it.");
   auto args = std::make_shared<ReduceArgs>();
   cmd->add_option("--db", args->database, "Database NAME (its current version) or NAME/VERSION")
       ->required();

@@ -126,6 +126,34 @@ TEST(Reducer, RatioIsMetWithUnrelatedSequencesByPairingBelowTheFloor) {
   }
 }
 
+// The same choice of references and the same scripts on one thread or two,
+// in one group (batches matched in parallel) or several (groups in parallel).
+TEST(Reducer, TheResultDoesNotDependOnTheThreadCount) {
+  const auto seqs = Families(80, 6, 200, 4);
+  for (int groups : {1, 3}) {
+    for (bool by_ratio : {false, true}) {
+      std::vector<std::vector<ReduceAssignment>> outs;
+      for (unsigned threads : {1u, 2u}) {
+        ReduceParams p;
+        if (by_ratio) {
+          p.ratio = 0.2;  // below what 50 % identity allows: some are paired below it
+        } else {
+          p.identity = 0.85;
+        }
+        p.threads = threads;
+        auto out = ReduceSequences(Inputs(seqs, groups), p, nullptr);
+        ASSERT_TRUE(out);
+        outs.push_back(std::move(*out));
+      }
+      ASSERT_EQ(outs[0].size(), outs[1].size());
+      for (size_t i = 0; i < outs[0].size(); i++) {
+        EXPECT_EQ(outs[0][i].reference, outs[1][i].reference) << i;
+        EXPECT_TRUE(outs[0][i].script == outs[1][i].script) << i;
+      }
+    }
+  }
+}
+
 TEST(Reducer, GroupsArePairedOnlyWithinThemselvesAndDuplicatesHitTheCache) {
   auto seqs = Families(20, 6, 0, 3);
   const size_t n = seqs.size();
