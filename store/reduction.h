@@ -46,9 +46,15 @@ struct ReduceResult {
   bool unchanged = false;  // the profile already held exactly this reduction
 };
 
-// kInvalidArgument for a bad profile name or parameters, kNotFound for an
-// unknown database, kAlreadyExists-like kInvalidArgument when the profile
-// exists with another reduction (remove it first).
+// Reduces the version one window at a time (ReductionParameters::
+// window_bytes), storing each window's chunks before reading the next, and
+// registers the profile at the end in one commit; progress is saved in the
+// state table, so the same call after a crash goes on from there. The
+// result does not depend on `threads`.
+// kInvalidArgument for a bad profile name or parameters (a rank without a
+// taxonomy tree, or that no lineage has), kNotFound for an unknown
+// database, kInvalidArgument too when the profile exists with another
+// reduction (remove it first).
 core::Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options);
 
 // A profile from files: references.fasta and deltas.dat (as exported, or
@@ -57,7 +63,8 @@ core::Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOption
 // a child whose #sha256 is its record's; every child is rebuilt and checked.
 // With ref2children, that file must agree with deltas.dat. kParse names the
 // file and line of anything malformed or unknown. No parameters are
-// recorded (the profile's manifest says neither ratio nor identity).
+// recorded (the profile's manifest says neither ratio nor identity). The
+// version is held in memory whole.
 struct ImportOptions {
   std::string database;  // NAME (its current version) or NAME/VERSION
   std::string profile;
