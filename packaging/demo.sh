@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs what is needed, builds talaria-store and talariafs,
 # creates a store from the bundled real sample data (tests/data/) by ingesting
-# it as a database, shows what it holds, and mounts it with talariafs.
+# it as a database, reduces it (profile sample90), shows what it holds, and
+# mounts it with talariafs.
 # Run as root on Debian 12. The store goes to $TALARIA_DEMO_STORE
 # (default /tmp/talaria-demo); running again reuses it (puts are idempotent).
 # The mount goes to $TALARIA_DEMO_MNT (default /tmp/talaria-demo-mnt) and is
@@ -29,6 +30,8 @@ echo "== taxonomy stats (top 5)"
 "$TS" --store "$STORE" taxonomy stats --top 5
 echo "== stats"
 "$TS" --store "$STORE" stats
+echo "== reduce it: references at 90 % identity, every other sequence an exact delta"
+"$TS" --store "$STORE" reduce --db sample --profile sample90 --identity 0.9
 echo "== verify"
 "$TS" --store "$STORE" verify
 echo "== mount it: $FS $STORE $MNT"
@@ -39,6 +42,8 @@ echo "== ls -l $MNT/databases/sample/1"
 ls -l "$MNT/databases/sample/1"
 echo "== ls $MNT/by-taxon"
 ls "$MNT/by-taxon"
+echo "== ls -l $MNT/reductions/sample90"
+ls -l "$MNT/reductions/sample90"
 echo "== cmp $MNT/databases/sample/1/dictdisc.faa tests/data/dictdisc.faa"
 cmp "$MNT/databases/sample/1/dictdisc.faa" tests/data/dictdisc.faa && echo "identical"
 echo

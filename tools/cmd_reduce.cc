@@ -140,6 +140,7 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
       "references.fasta %s of %s; deltas %s; children's residues copied from references: %.1f %%\n",
       HumanBytes(s.reference_bytes).c_str(), HumanBytes(s.original_bytes).c_str(),
       HumanBytes(s.delta_bytes).c_str(), 100 * s.coverage);
+  if (r->unchanged) return kExitOk;  // nothing was run
   std::printf(
       "%llu alignments; alignment cache hit rate %.1f %% of %llu lookups; %llu window(s); %.1f s\n",
       static_cast<unsigned long long>(r->stats.alignments), 100 * r->stats.hit_rate(),
