@@ -6,6 +6,7 @@
 #include <charconv>
 #include <ctime>
 #include <map>
+#include <numeric>
 #include <set>
 #include <unordered_set>
 
@@ -69,23 +70,32 @@ Node FaidxOf(Node fasta) {
   return fasta;
 }
 
-// The exact size of a profile's file, from its manifest alone.
-uint64_t ProfileFileSize(const store::ReductionManifest& m, uint32_t file) {
-  uint64_t size = 0;
+// The sizes of the pieces a profile's generated file is made of (deltas.dat:
+// one per delta chunk; ref2children.tsv and expanded.fasta: one per
+// reference chunk), from its manifest alone.
+std::vector<uint64_t> ProfilePieceSizes(const store::ReductionManifest& m, uint32_t file) {
+  std::vector<uint64_t> sizes;
   switch (file) {
-    case kReferences:
-      return m.statistics.reference_bytes;
     case kDeltas:
-      for (const auto& d : m.delta_chunks) size += d.deltas_dat_bytes;
-      return size;
+      for (const auto& d : m.delta_chunks) sizes.push_back(d.deltas_dat_bytes);
+      break;
     case kRefToChildren:
-      for (const auto& c : m.reference_chunks) size += c.ref2children_bytes;
-      return size;
+      for (const auto& c : m.reference_chunks) sizes.push_back(c.ref2children_bytes);
+      break;
     case kExpanded:
-      for (size_t k = 0; k < m.reference_chunks.size(); k++) size += store::ExpandedPieceSize(m, k);
-      return size;
+      for (size_t k = 0; k < m.reference_chunks.size(); k++) {
+        sizes.push_back(store::ExpandedPieceSize(m, k));
+      }
+      break;
   }
-  return 0;
+  return sizes;
+}
+
+// The exact size of a profile's file (but manifest.json), from its manifest alone.
+uint64_t ProfileFileSize(const store::ReductionManifest& m, uint32_t file) {
+  if (file == kReferences) return m.statistics.reference_bytes;
+  const std::vector<uint64_t> sizes = ProfilePieceSizes(m, file);
+  return std::accumulate(sizes.begin(), sizes.end(), uint64_t{0});
 }
 
 Node ObjectNode(const ObjectId& id, uint64_t raw_len, uint64_t mtime_s) {
@@ -478,28 +488,18 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
           for (const auto& c : m->reference_chunks) objects.push_back({c.id, c.bytes, c.fai});
           return ChunkSequence::Concatenate(store_, std::move(objects));
         }
-        case kDeltas: {
-          std::vector<uint64_t> sizes;
-          for (const auto& d : m->delta_chunks) sizes.push_back(d.deltas_dat_bytes);
+        case kDeltas:
           return std::make_shared<GeneratedContent>(
-              std::move(sizes), [store, m](size_t i) { return store::DeltasPiece(*store, *m, i); });
-        }
-        case kRefToChildren: {
-          std::vector<uint64_t> sizes;
-          for (const auto& c : m->reference_chunks) sizes.push_back(c.ref2children_bytes);
-          return std::make_shared<GeneratedContent>(std::move(sizes), [store, m](size_t i) {
-            return store::RefToChildrenPiece(*store, *m, i);
-          });
-        }
-        case kExpanded: {
-          std::vector<uint64_t> sizes;
-          for (size_t k = 0; k < m->reference_chunks.size(); k++) {
-            sizes.push_back(store::ExpandedPieceSize(*m, k));
-          }
-          return std::make_shared<GeneratedContent>(std::move(sizes), [store, m](size_t i) {
-            return store::ExpandedPiece(*store, *m, i);
-          });
-        }
+              ProfilePieceSizes(*m, kDeltas),
+              [store, m](size_t i) { return store::DeltasPiece(*store, *m, i); });
+        case kRefToChildren:
+          return std::make_shared<GeneratedContent>(
+              ProfilePieceSizes(*m, kRefToChildren),
+              [store, m](size_t i) { return store::RefToChildrenPiece(*store, *m, i); });
+        case kExpanded:
+          return std::make_shared<GeneratedContent>(
+              ProfilePieceSizes(*m, kExpanded),
+              [store, m](size_t i) { return store::ExpandedPiece(*store, *m, i); });
         default: {  // manifest.json: the manifest, with when and how long from the index
           TALARIA_ASSIGN_OR_RETURN(store::ReductionInfo info,
                                    store::LoadReduction(*store_, node.name));

@@ -243,16 +243,20 @@ std::string FormatDeltaLine(const DeltaRecord& d) {
   return out;
 }
 
-Result<DeltaRecord> ParseDeltaLine(std::string_view line) {
-  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-  std::vector<std::string_view> f;
+std::vector<std::string_view> SplitTabs(std::string_view line) {
+  std::vector<std::string_view> fields;
   for (size_t pos = 0;;) {
-    size_t tab = line.find('\t', pos);
-    f.push_back(
+    const size_t tab = line.find('\t', pos);
+    fields.push_back(
         line.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos));
-    if (tab == std::string_view::npos) break;
+    if (tab == std::string_view::npos) return fields;
     pos = tab + 1;
   }
+}
+
+Result<DeltaRecord> ParseDeltaLine(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  const std::vector<std::string_view> f = SplitTabs(line);
   if (f.size() < 6)
     return core::ParseError("a deltas.dat line has at least 6 tab-separated fields");
   DeltaRecord d;

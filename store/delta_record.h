@@ -72,6 +72,8 @@ std::string EncodeDeltaChunk(const std::vector<DeltaRecord>& records);
 core::Result<std::vector<DeltaRecord>> DecodeDeltaChunk(std::string_view bytes);
 
 // One deltas.dat line (with its "\n"), and back.
+// The tab-separated fields of a line of deltas.dat or ref2children.tsv.
+std::vector<std::string_view> SplitTabs(std::string_view line);
 std::string FormatDeltaLine(const DeltaRecord& d);
 core::Result<DeltaRecord> ParseDeltaLine(std::string_view line);
 

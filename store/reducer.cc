@@ -100,6 +100,12 @@ bool DecodeSegment(std::string_view in, std::vector<std::pair<size_t, ReduceAssi
   return in.empty();
 }
 
+// Empty sequences and those under min_length always stay references.
+bool MayBeChild(const ReduceInput& input, const ReduceParams& params) {
+  const size_t len = input.residues.size();
+  return len > 0 && len >= params.min_length;
+}
+
 // Ratio mode with fewer pairs at kRatioFloorIdentity than the ratio needs:
 // up to `surplus` references with no children, shortest first, become
 // children of the reference of their group that shares the most minimizers
@@ -117,9 +123,8 @@ uint64_t Demote(std::span<const ReduceInput> inputs, const ReduceParams& params,
     if (r < 0) references_of_group[inputs[i].group]++;
   }
   for (size_t i = 0; i < inputs.size(); i++) {
-    const size_t len = inputs[i].residues.size();
-    if ((*out)[i].reference < 0 && !inputs[i].fixed && !has_children[i] && len > 0 &&
-        len >= params.min_length) {
+    if ((*out)[i].reference < 0 && !inputs[i].fixed && !has_children[i] &&
+        MayBeChild(inputs[i], params)) {
       childless.push_back(i);
     }
   }
@@ -298,20 +303,16 @@ Result<std::vector<ReduceAssignment>> ReduceSequences(std::span<const ReduceInpu
       const size_t n = std::min(kBatch, members.size() - k);
       std::vector<std::vector<uint64_t>> mins(n);
       std::vector<Match> found(n);
-      auto eligible = [&](size_t i) {
-        const size_t len = inputs[i].residues.size();
-        return len > 0 && len >= params.min_length;
-      };
       core::ParallelFor(n, threads, [&](size_t j) {
         const size_t i = members[k + j];
         mins[j] = index.Minimizers(inputs[i].residues);
-        if (eligible(i)) found[j] = best_match(index, i, mins[j]);
+        if (MayBeChild(inputs[i], params)) found[j] = best_match(index, i, mins[j]);
       });
       MinimizerIndex within;
       std::vector<size_t> new_references;
       for (size_t j = 0; j < n; j++) {
         const size_t i = members[k + j];
-        if (!found[j].alignment && eligible(i) && !new_references.empty()) {
+        if (!found[j].alignment && MayBeChild(inputs[i], params) && !new_references.empty()) {
           found[j] = best_match(within, i, mins[j]);
         }
         if (found[j].alignment) {

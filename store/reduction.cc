@@ -210,14 +210,21 @@ std::string RefToChildrenLine(std::string_view reference_id, const std::vector<s
   return line + '\n';
 }
 
+// The delta chunks of one reference chunk: a run of the manifest's list,
+// which is in reference chunk order (decoding checks it).
+std::span<const DeltaChunkInfo> DeltaChunksOf(const ReductionManifest& m,
+                                              uint32_t reference_chunk) {
+  const auto run = std::ranges::equal_range(m.delta_chunks, reference_chunk, {},
+                                            &DeltaChunkInfo::reference_chunk);
+  return {run.begin(), run.end()};
+}
+
 // The delta records of each reference of a chunk, by index in that chunk.
 Result<std::map<uint32_t, std::vector<DeltaRecord>>> ChildrenOf(ObjectStore& store,
                                                                 const ReductionManifest& m,
                                                                 uint32_t reference_chunk) {
   std::map<uint32_t, std::vector<DeltaRecord>> out;
-  // Delta chunks are in reference chunk order (the manifest is checked so).
-  for (const DeltaChunkInfo& d : std::ranges::equal_range(m.delta_chunks, reference_chunk, {},
-                                                          &DeltaChunkInfo::reference_chunk)) {
+  for (const DeltaChunkInfo& d : DeltaChunksOf(m, reference_chunk)) {
     TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(d.id));
     TALARIA_ASSIGN_OR_RETURN(auto records, DecodeDeltaChunk(*bytes));
     for (DeltaRecord& r : records) out[r.reference_index].push_back(std::move(r));
@@ -746,20 +753,13 @@ Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& op
     }
     std::string line;
     for (uint64_t n = 1; std::getline(in, line); n++) {
-      std::vector<std::string> fields;
-      for (size_t pos = 0;;) {
-        size_t tab = line.find('\t', pos);
-        fields.push_back(
-            line.substr(pos, tab == std::string::npos ? std::string::npos : tab - pos));
-        if (tab == std::string::npos) break;
-        pos = tab + 1;
-      }
+      const std::vector<std::string_view> fields = SplitTabs(line);
       for (size_t k = 1; k < fields.size(); k++) {
-        auto it = parent.find(fields[k]);
+        auto it = parent.find(std::string(fields[k]));
         if (it == parent.end() || it->second != fields[0]) {
           return core::ParseError(options.ref2children + ":" + std::to_string(n) + ": " +
-                                  fields[k] + " is not a child of " + fields[0] + " in " +
-                                  options.deltas);
+                                  std::string(fields[k]) + " is not a child of " +
+                                  std::string(fields[0]) + " in " + options.deltas);
         }
       }
     }
@@ -883,8 +883,8 @@ Status ExportReferences(ObjectStore& store, const ReductionManifest& m, const Si
 
 uint64_t ExpandedPieceSize(const ReductionManifest& m, size_t reference_chunk) {
   uint64_t size = m.reference_chunks[reference_chunk].bytes;
-  for (const DeltaChunkInfo& d : m.delta_chunks) {
-    if (d.reference_chunk == reference_chunk) size += d.child_bytes;
+  for (const DeltaChunkInfo& d : DeltaChunksOf(m, static_cast<uint32_t>(reference_chunk))) {
+    size += d.child_bytes;
   }
   return size;
 }

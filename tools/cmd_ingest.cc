@@ -1,8 +1,5 @@
 // talaria-store ingest FILE... --db NAME --version V
 
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -27,16 +24,12 @@ struct IngestArgs {
   bool json = false;
 };
 
-// "records 12,345  312.0 MiB  95.1 MB/s  ETA 12s" on one refreshed stderr line.
+// "ingest: 12345 records, 312.0 MiB FASTA, 40 chunks, 95.1 MB/s, ETA 12s" on a StatusLine.
 class IngestProgressLine {
  public:
-  IngestProgressLine() : enabled_(::isatty(STDERR_FILENO)), start_(Clock::now()) {}
-  ~IngestProgressLine() {
-    if (drawn_) std::fputc('\n', stderr);
-  }
   void Update(const store::IngestProgress& p) {
-    if (!enabled_) return;
-    double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (!line_.enabled()) return;
+    const double s = line_.elapsed_s();
     double rate = s > 0 ? static_cast<double>(p.input_bytes_read) / s : 0;
     std::string eta = "?";
     if (p.input_bytes_total > 0 && rate > 0 && p.input_bytes_read <= p.input_bytes_total) {
@@ -44,17 +37,15 @@ class IngestProgressLine {
                 static_cast<double>(p.input_bytes_total - p.input_bytes_read) / rate)) +
             "s";
     }
-    std::fprintf(stderr, "\ringest: %llu records, %s FASTA, %llu chunks, %.1f MB/s, ETA %s   ",
-                 static_cast<unsigned long long>(p.records), HumanBytes(p.fasta_bytes).c_str(),
-                 static_cast<unsigned long long>(p.chunks), rate / 1e6, eta.c_str());
-    drawn_ = true;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "ingest: %llu records, %s FASTA, %llu chunks, %.1f MB/s, ETA %s",
+                  static_cast<unsigned long long>(p.records), HumanBytes(p.fasta_bytes).c_str(),
+                  static_cast<unsigned long long>(p.chunks), rate / 1e6, eta.c_str());
+    line_.Draw(buf);
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  bool drawn_ = false;
-  Clock::time_point start_;
+  StatusLine line_;
 };
 
 int RunIngest(const CliContext& ctx, const IngestArgs& args) {

@@ -2,8 +2,6 @@
 //                      [--taxonomy-aware [--rank RANK]] [--min-length N]
 //                      [--window-size SIZE] [--json]
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -27,14 +25,10 @@ struct ReduceArgs {
 };
 
 // The reduce status line on a terminal: the step under way and how many of
-// the version's sequences have been assigned. Thread-compatible (the
-// reduction serialises its calls).
+// the version's sequences have been assigned, redrawn at most every 200 ms.
+// Thread-compatible (the reduction serialises its calls).
 class ReduceStatusLine {
  public:
-  ReduceStatusLine() : enabled_(::isatty(STDERR_FILENO)), start_(Clock::now()) {}
-  ~ReduceStatusLine() {
-    if (drawn_) std::fputc('\n', stderr);
-  }
   void Step(const std::string& step) {
     step_ = step;
     Draw(/*force=*/true);
@@ -48,31 +42,29 @@ class ReduceStatusLine {
  private:
   using Clock = std::chrono::steady_clock;
   void Draw(bool force) {
-    if (!enabled_) return;
+    if (!line_.enabled()) return;
     const auto now = Clock::now();
     if (!force && now - last_ < std::chrono::milliseconds(200)) return;
     last_ = now;
-    std::string line = "reduce: " + step_;
+    std::string text = "reduce: " + step_;
     if (total_ > 0) {
-      const double elapsed = std::chrono::duration<double>(now - start_).count();
       char buf[160];
       std::snprintf(buf, sizeof buf, " | %llu/%llu sequences (%.0f%%)",
                     static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
                     100.0 * static_cast<double>(done_) / static_cast<double>(total_));
-      line += buf;
+      text += buf;
       if (done_ > 0 && done_ < total_) {
-        std::snprintf(buf, sizeof buf, ", ETA %.0f s",
-                      elapsed * static_cast<double>(total_ - done_) / static_cast<double>(done_));
-        line += buf;
+        std::snprintf(
+            buf, sizeof buf, ", ETA %.0f s",
+            line_.elapsed_s() * static_cast<double>(total_ - done_) / static_cast<double>(done_));
+        text += buf;
       }
     }
-    std::fprintf(stderr, "\r\033[K%s", line.c_str());  // \033[K: clear the rest of the line
-    drawn_ = true;
+    line_.Draw(text);
   }
 
-  bool enabled_;
-  bool drawn_ = false;
-  Clock::time_point start_, last_;
+  StatusLine line_;
+  Clock::time_point last_;
   std::string step_;
   uint64_t done_ = 0, total_ = 0;
 };

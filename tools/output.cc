@@ -21,28 +21,34 @@ double NowSeconds() {
 
 void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }
 
-Progress::Progress(std::string label)
-    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO)), start_s_(NowSeconds()) {}
+StatusLine::StatusLine() : enabled_(::isatty(STDERR_FILENO)), start_s_(NowSeconds()) {}
 
-Progress::~Progress() { Finish(); }
+double StatusLine::elapsed_s() const { return NowSeconds() - start_s_; }
+
+void StatusLine::Draw(const std::string& text) {
+  if (!enabled_) return;
+  std::fprintf(stderr, "\r\033[K%s", text.c_str());  // \033[K: clear the rest of the line
+  drawn_ = true;
+}
+
+void StatusLine::Finish() {
+  if (drawn_) std::fputc('\n', stderr);
+  drawn_ = false;
+}
 
 void Progress::Update(uint64_t done, uint64_t total, uint64_t bytes) {
-  if (!enabled_) return;
-  double elapsed = NowSeconds() - start_s_;
+  if (!line_.enabled()) return;
+  const double elapsed = line_.elapsed_s();
   double mbps = elapsed > 0 ? static_cast<double>(bytes) / 1e6 / elapsed : 0;
   double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
   double eta = done > 0 && total > done
                    ? elapsed * static_cast<double>(total - done) / static_cast<double>(done)
                    : 0;
-  std::fprintf(stderr, "\r%s: %llu/%llu objects (%.0f%%), %s, %.1f MB/s, ETA %.0fs   ",
-               label_.c_str(), static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total), pct, HumanBytes(bytes).c_str(), mbps, eta);
-  drawn_ = true;
-}
-
-void Progress::Finish() {
-  if (drawn_) std::fputc('\n', stderr);
-  drawn_ = false;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s: %llu/%llu objects (%.0f%%), %s, %.1f MB/s, ETA %.0fs",
+                label_.c_str(), static_cast<unsigned long long>(done),
+                static_cast<unsigned long long>(total), pct, HumanBytes(bytes).c_str(), mbps, eta);
+  line_.Draw(buf);
 }
 
 nlohmann::json TaxonCountJson(const store::TaxonCount& c) {

@@ -20,20 +20,36 @@ using core::HumanBytes;
 // Writes `j` to stdout, indented, with a final newline.
 void PrintJson(const nlohmann::json& j);
 
-// A one-line progress display on stderr, drawn only when stderr is a
-// terminal. Thread-compatible: callers serialise Update().
-class Progress {
+// One refreshed status line on stderr, drawn only when stderr is a
+// terminal, and ended with a newline once something was drawn.
+// Thread-compatible: callers serialise Draw().
+class StatusLine {
  public:
-  explicit Progress(std::string label);
-  ~Progress();
-  void Update(uint64_t done, uint64_t total, uint64_t bytes);
+  StatusLine();
+  ~StatusLine() { Finish(); }
+  StatusLine(const StatusLine&) = delete;
+  StatusLine& operator=(const StatusLine&) = delete;
+  bool enabled() const { return enabled_; }
+  double elapsed_s() const;            // since construction
+  void Draw(const std::string& text);  // replaces what the line showed
   void Finish();
 
  private:
-  std::string label_;
   bool enabled_;
   bool drawn_ = false;
   double start_s_;
+};
+
+// "label: done/total objects (P%), bytes, MB/s, ETA" on a StatusLine.
+class Progress {
+ public:
+  explicit Progress(std::string label) : label_(std::move(label)) {}
+  void Update(uint64_t done, uint64_t total, uint64_t bytes);
+  void Finish() { line_.Finish(); }
+
+ private:
+  std::string label_;
+  StatusLine line_;
 };
 
 using core::Iso8601;
