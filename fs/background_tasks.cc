@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "store/warm_list.h"
+#include "store/maintenance/warm_list.h"
 
 namespace talaria::fs {
 
@@ -10,15 +10,18 @@ BackgroundTasks::BackgroundTasks(store::ObjectStore* store, std::chrono::seconds
     : store_(store),
       recorder_(store->paths()),
       preload_([this](std::stop_token stop) { Preload(stop); }),
-      flusher_([this, flush_interval](std::stop_token stop) { FlushEvery(stop, flush_interval); }) {
+      flusher_([this, flush_interval] { FlushEvery(flush_interval); }) {
   store_->RecordAccessIn(&recorder_);
 }
 
 BackgroundTasks::~BackgroundTasks() {
   store_->RecordAccessIn(nullptr);
   preload_.request_stop();
-  flusher_.request_stop();
-  wake_.notify_all();
+  {
+    core::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  wake_.SignalAll();
   preload_.join();
   flusher_.join();
   if (auto st = recorder_.Flush(); !st) {
@@ -47,15 +50,19 @@ void BackgroundTasks::Preload(std::stop_token stop) {
     spdlog::info("preloaded {} objects ({} bytes) from the warm list", objects, loaded);
 }
 
-void BackgroundTasks::FlushEvery(std::stop_token stop, std::chrono::seconds interval) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!wake_.wait_for(lock, stop, interval, [] { return false; })) {
-    if (stop.stop_requested()) return;
-    lock.unlock();
+void BackgroundTasks::FlushEvery(std::chrono::seconds interval) {
+  const auto sleep = [&] {  // true once stopping
+    core::MutexLock lock(&mu_);
+    const auto until = std::chrono::steady_clock::now() + interval;
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+      wake_.WaitFor(until - std::chrono::steady_clock::now());
+    }
+    return stopping_;
+  };
+  while (!sleep()) {
     if (auto st = recorder_.Flush(); !st) {
       spdlog::warn("could not write access counts: {}", st.error().message());
     }
-    lock.lock();
   }
 }
 

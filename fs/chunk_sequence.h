@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "fs/content.h"
+#include "store/catalog/manifest.h"
 #include "store/core/object_id.h"
-#include "store/manifest.h"
-#include "store/object_store.h"
+#include "store/object/object_store.h"
 
 namespace talaria::fs {
 

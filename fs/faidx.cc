@@ -5,7 +5,8 @@
 #include <memory>
 #include <unordered_set>
 
-#include "store/fasta_index.h"
+#include "store/core/lru_cache.h"
+#include "store/fasta/fasta_index.h"
 
 namespace talaria::fs {
 
@@ -20,12 +21,7 @@ class RecordsCache {
   explicit RecordsCache(store::ObjectStore* store) : store_(store) {}
 
   core::Result<std::shared_ptr<const Records>> Get(const ChunkSequence::Object& object) {
-    for (auto it = lru_.begin(); it != lru_.end(); ++it) {
-      if (it->first == object.id) {
-        lru_.splice(lru_.begin(), lru_, it);
-        return lru_.front().second;
-      }
-    }
+    if (auto cached = lru_.Lookup(object.id)) return cached;
     auto records = std::make_shared<Records>();
     if (!object.fai.IsZero()) {
       TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(object.fai));
@@ -37,15 +33,13 @@ class RecordsCache {
       TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(object.id));
       *records = store::IndexFastaRecords(*bytes);
     }
-    lru_.emplace_front(object.id, records);
-    if (lru_.size() > kEntries) lru_.pop_back();
+    lru_.Insert(object.id, records, 1);
     return std::shared_ptr<const Records>(records);
   }
 
  private:
-  static constexpr size_t kEntries = 256;
   store::ObjectStore* const store_;
-  std::list<std::pair<core::ObjectId, std::shared_ptr<const Records>>> lru_;
+  core::LruCache<core::ObjectId, Records> lru_{256};  // charged 1 per chunk
 };
 
 }  // namespace

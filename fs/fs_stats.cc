@@ -21,8 +21,8 @@ std::string StatsJson(const FsStats& s, const store::CacheStats& cache, uint64_t
                 {"objects_reconstructed", cache.misses},
                 {"evictions", cache.evictions},
                 {"entries", cache.entries},
-                {"bytes", cache.bytes},
-                {"capacity_bytes", cache.capacity_bytes}};
+                {"bytes", cache.charge},
+                {"capacity_bytes", cache.capacity}};
   return j.dump(2) + "\n";
 }
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "store/object_cache.h"
+#include "store/object/object_cache.h"
 
 namespace talaria::fs {
 

@@ -17,7 +17,7 @@ GeneratedContent::GeneratedContent(std::vector<uint64_t> sizes, Generator genera
 
 core::Result<std::shared_ptr<const std::string>> GeneratedContent::Piece(size_t i) const {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    core::MutexLock lock(&mu_);
     for (const auto& [index, bytes] : kept_) {
       if (index == i) return bytes;
     }
@@ -30,7 +30,7 @@ core::Result<std::shared_ptr<const std::string>> GeneratedContent::Piece(size_t 
                             std::to_string(expected));
   }
   auto shared = std::make_shared<const std::string>(std::move(bytes));
-  std::lock_guard<std::mutex> lock(mu_);
+  core::MutexLock lock(&mu_);
   kept_.emplace_back(i, shared);
   if (kept_.size() > kKept) kept_.erase(kept_.begin());
   return shared;
@@ -53,7 +53,7 @@ core::Status GeneratedContent::Read(uint64_t offset, uint64_t length, std::strin
 
 uint64_t GeneratedContent::footprint() const {
   uint64_t bytes = sizeof(*this) + offsets_.capacity() * sizeof(uint64_t);
-  std::lock_guard<std::mutex> lock(mu_);
+  core::MutexLock lock(&mu_);
   for (const auto& [index, piece] : kept_) bytes += piece->capacity();
   return bytes;
 }

@@ -11,12 +11,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "fs/content.h"
+#include "store/core/mutex.h"
 
 namespace talaria::fs {
 
@@ -36,9 +36,13 @@ class GeneratedContent final : public Content {
 
   std::vector<uint64_t> offsets_;  // offsets_[i] = start of piece i; back() = size
   Generator generate_;
+  // The pieces generated last: two slots, newest last, searched in place and
+  // counted in footprint() (not a core::LruCache: it exists only so that a
+  // read straddling two pieces and the next sequential read generate each
+  // piece once).
   static constexpr size_t kKept = 2;
-  mutable std::mutex mu_;
-  mutable std::vector<std::pair<size_t, std::shared_ptr<const std::string>>> kept_;  // newest last
+  mutable core::Mutex mu_;
+  mutable std::vector<std::pair<size_t, std::shared_ptr<const std::string>>> kept_ GUARDED_BY(mu_);
 };
 
 }  // namespace talaria::fs

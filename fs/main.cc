@@ -23,7 +23,7 @@
 #include "fs/mount_options.h"
 #include "fs/ops.h"
 #include "fs/virtual_tree.h"
-#include "store/object_store.h"
+#include "store/object/object_store.h"
 
 namespace {
 

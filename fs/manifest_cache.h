@@ -8,16 +8,15 @@
 // Thread-safe.
 
 #include <cstdint>
-#include <list>
 #include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
-#include "store/core/mutex.h"
+#include "store/catalog/manifest.h"
+#include "store/core/lru_cache.h"
 #include "store/core/object_id.h"
-#include "store/manifest.h"
-#include "store/object_store.h"
+#include "store/object/object_store.h"
 
 namespace talaria::fs {
 
@@ -30,15 +29,13 @@ struct ManifestView {
 
 class ManifestCache {
  public:
-  ManifestCache(store::ObjectStore* store, size_t capacity) : store_(store), capacity_(capacity) {}
+  ManifestCache(store::ObjectStore* store, size_t capacity) : store_(store), lru_(capacity) {}
 
   core::Result<std::shared_ptr<const ManifestView>> Get(const core::ObjectId& id);
 
  private:
   store::ObjectStore* const store_;
-  const size_t capacity_;
-  core::Mutex mu_;
-  std::list<std::shared_ptr<const ManifestView>> lru_ GUARDED_BY(mu_);  // front = newest
+  core::LruCache<core::ObjectId, ManifestView> lru_;  // charged 1 per manifest
 };
 
 }  // namespace talaria::fs

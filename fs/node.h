@@ -1,6 +1,6 @@
 #pragma once
 
-// What an inode of the virtual tree stands for (DESIGN §6). A node is
+// What an inode of the virtual tree stands for (docs/ARCHITECTURE.md "The mount"). A node is
 // identified by a key built from what determines its bytes — an object id,
 // a manifest id and a taxon — so a name whose content changes (by-taxon
 // files when a new version becomes current) resolves to a new node, and

@@ -5,13 +5,16 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <memory>
+#include <new>
 #include <string>
 
 #include <spdlog/spdlog.h>
 
 #include "fs/errno_map.h"
 #include "fs/virtual_tree.h"
+#include "store/core/file_io.h"
 
 namespace talaria::fs {
 
@@ -249,11 +252,9 @@ void ReleaseDir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
 void StatFs(fuse_req_t req, fuse_ino_t) {
   VirtualTree& tree = Tree(req);
   tree.stats().Add(tree.stats().requests);
-  struct statvfs sv {};
-  if (::statvfs(tree.store().paths().root().c_str(), &sv) != 0) {
-    fuse_reply_err(req, errno);
-    return;
-  }
+  auto stats = core::FileSystemStats(tree.store().paths().root());
+  if (!stats) return ReplyError(req, stats.error(), "statfs");
+  struct statvfs sv = *stats;
   sv.f_bfree = sv.f_bavail = 0;  // nothing can be written here
   sv.f_ffree = sv.f_favail = 0;
   sv.f_namemax = 255;
@@ -291,35 +292,73 @@ void DenyFallocate(fuse_req_t req, fuse_ino_t, int, off_t, off_t, fuse_file_info
   fuse_reply_err(req, EROFS);
 }
 
+// Every handler runs inside one of these: an exception that escapes it
+// (std::bad_alloc above all: our code returns errors, the standard library
+// may fail to allocate) becomes an error reply instead of ending the daemon.
+// Handlers throw only before they reply, so the request is answered once.
+template <auto Handler>
+struct Guarded;
+template <typename... Args, void (*Handler)(fuse_req_t, Args...)>
+struct Guarded<Handler> {
+  static void Run(fuse_req_t req, Args... args) noexcept {
+    try {
+      Handler(req, args...);
+    } catch (const std::bad_alloc&) {
+      fuse_reply_err(req, ENOMEM);
+    } catch (const std::exception& e) {
+      spdlog::error("request failed: {}", e.what());
+      fuse_reply_err(req, EIO);
+    } catch (...) {
+      fuse_reply_err(req, EIO);
+    }
+  }
+  // For forget, which is answered with no reply at all.
+  static void RunNoReply(fuse_req_t req, Args... args) noexcept {
+    try {
+      Handler(req, args...);
+    } catch (...) {
+      fuse_reply_none(req);
+    }
+  }
+};
+
+void GuardedInit(void* userdata, fuse_conn_info* conn) noexcept {
+  try {
+    Init(userdata, conn);
+  } catch (...) {
+    spdlog::error("init failed; the mount goes on with libfuse's defaults");
+  }
+}
+
 fuse_lowlevel_ops MakeOperations() {
   fuse_lowlevel_ops ops{};
-  ops.init = Init;
-  ops.lookup = Lookup;
-  ops.forget = Forget;
-  ops.forget_multi = ForgetMulti;
-  ops.getattr = GetAttr;
-  ops.readlink = ReadLink;
-  ops.open = Open;
-  ops.read = Read;
-  ops.release = Release;
-  ops.opendir = OpenDir;
-  ops.readdir = ReadDir;
-  ops.readdirplus = ReadDirPlus;
-  ops.releasedir = ReleaseDir;
-  ops.statfs = StatFs;
-  ops.setattr = DenySetAttr;
-  ops.mknod = DenyMknod;
-  ops.mkdir = DenyMkdir;
-  ops.unlink = DenyUnlink;
-  ops.rmdir = DenyUnlink;
-  ops.symlink = DenySymlink;
-  ops.rename = DenyRename;
-  ops.link = DenyLink;
-  ops.write = DenyWrite;
-  ops.create = DenyCreate;
-  ops.setxattr = DenySetXattr;
-  ops.removexattr = DenyRemoveXattr;
-  ops.fallocate = DenyFallocate;
+  ops.init = GuardedInit;
+  ops.lookup = Guarded<Lookup>::Run;
+  ops.forget = Guarded<Forget>::RunNoReply;
+  ops.forget_multi = Guarded<ForgetMulti>::RunNoReply;
+  ops.getattr = Guarded<GetAttr>::Run;
+  ops.readlink = Guarded<ReadLink>::Run;
+  ops.open = Guarded<Open>::Run;
+  ops.read = Guarded<Read>::Run;
+  ops.release = Guarded<Release>::Run;
+  ops.opendir = Guarded<OpenDir>::Run;
+  ops.readdir = Guarded<ReadDir>::Run;
+  ops.readdirplus = Guarded<ReadDirPlus>::Run;
+  ops.releasedir = Guarded<ReleaseDir>::Run;
+  ops.statfs = Guarded<StatFs>::Run;
+  ops.setattr = Guarded<DenySetAttr>::Run;
+  ops.mknod = Guarded<DenyMknod>::Run;
+  ops.mkdir = Guarded<DenyMkdir>::Run;
+  ops.unlink = Guarded<DenyUnlink>::Run;
+  ops.rmdir = Guarded<DenyUnlink>::Run;
+  ops.symlink = Guarded<DenySymlink>::Run;
+  ops.rename = Guarded<DenyRename>::Run;
+  ops.link = Guarded<DenyLink>::Run;
+  ops.write = Guarded<DenyWrite>::Run;
+  ops.create = Guarded<DenyCreate>::Run;
+  ops.setxattr = Guarded<DenySetXattr>::Run;
+  ops.removexattr = Guarded<DenyRemoveXattr>::Run;
+  ops.fallocate = Guarded<DenyFallocate>::Run;
   return ops;
 }
 

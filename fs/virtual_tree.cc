@@ -15,9 +15,8 @@
 #include "fs/chunk_sequence.h"
 #include "fs/faidx.h"
 #include "fs/generated_content.h"
-#include "index/schema.h"
-#include "store/manifest.h"
-#include "store/reduction.h"
+#include "store/catalog/manifest.h"
+#include "store/reduce/reduction.h"
 
 namespace talaria::fs {
 
@@ -158,8 +157,7 @@ class ObjectListing final : public DirListing {
  private:
   static constexpr size_t kPage = 4096;
   Status NextPage() {
-    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-    TALARIA_ASSIGN_OR_RETURN(page_, store_->index().objects().Page(txn, after_, kPage));
+    TALARIA_ASSIGN_OR_RETURN(page_, store::CatalogView(*store_).ObjectPage(after_, kPage));
     if (page_.size() < kPage) done_ = true;
     if (!page_.empty()) after_ = page_.back().first;
     return core::OkStatus();
@@ -167,7 +165,7 @@ class ObjectListing final : public DirListing {
 
   store::ObjectStore* const store_;
   const uint64_t mtime_s_;
-  std::vector<std::pair<ObjectId, index::ObjectEntry>> page_;
+  std::vector<std::pair<ObjectId, store::ObjectEntry>> page_;
   uint64_t page_start_ = 0;
   std::optional<ObjectId> after_;
   bool done_ = false;
@@ -177,35 +175,15 @@ class ObjectListing final : public DirListing {
 
 VirtualTree::VirtualTree(store::ObjectStore* store, const TreeOptions& options)
     : store_(store),
+      catalog_(*store),
       options_(options),
       started_s_(static_cast<uint64_t>(::time(nullptr))),
       started_(std::chrono::steady_clock::now()),
       manifests_(store, options.manifest_cache_entries),
       contents_(options.content_cache_bytes) {}
 
-Result<std::vector<index::DatabaseVersion>> VirtualTree::CurrentVersions() {
-  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-  TALARIA_ASSIGN_OR_RETURN(auto all, store_->index().databases().List(txn));
-  std::map<std::string, index::DatabaseVersion> newest;
-  for (auto& v : all) {
-    auto it = newest.find(v.name);
-    if (it == newest.end() || it->second.sequence < v.sequence) newest[v.name] = v;
-  }
-  std::vector<index::DatabaseVersion> out;
-  for (auto& [name, v] : newest) out.push_back(std::move(v));
-  return out;
-}
-
-Result<uint64_t> VirtualTree::TaxonomyGeneration() {
-  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-  TALARIA_ASSIGN_OR_RETURN(auto g,
-                           store_->index().meta().GetU64(txn, index::kMetaTaxonomyGeneration));
-  return g.value_or(0);
-}
-
 Result<std::string> VirtualTree::CurrentTarget(const std::string& db) {
-  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-  TALARIA_ASSIGN_OR_RETURN(auto current, store_->index().databases().Current(txn, db));
+  TALARIA_ASSIGN_OR_RETURN(auto current, catalog_.Current(db));
   if (!current) return NoEntry(db);
   return current->version;
 }
@@ -236,15 +214,11 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
       if (!taxid) return NoEntry(name);
       // A taxon of the taxonomy, or one with chunks in a registered version
       // (from the index: no manifest needs loading to answer).
-      bool exists = false;
-      {
-        TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-        TALARIA_ASSIGN_OR_RETURN(auto node, store_->index().taxonomy().Get(txn, *taxid));
-        exists = node.has_value();
-        if (!exists) {
-          TALARIA_ASSIGN_OR_RETURN(auto chunks, store_->index().chunks().FindByTaxon(txn, *taxid));
-          exists = !chunks.empty();
-        }
+      TALARIA_ASSIGN_OR_RETURN(auto node, catalog_.Taxon(*taxid));
+      bool exists = node.has_value();
+      if (!exists) {
+        TALARIA_ASSIGN_OR_RETURN(auto chunks, catalog_.ChunksOfTaxon(*taxid));
+        exists = !chunks.empty();
       }
       if (!exists) return NoEntry(name);
       return TaxonDirNode(*taxid, started_s_);
@@ -272,9 +246,7 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
         n.mtime_s = started_s_;
         return n;
       }
-      TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-      TALARIA_ASSIGN_OR_RETURN(
-          auto v, store_->index().databases().Get(txn, parent.name, std::string(name)));
+      TALARIA_ASSIGN_OR_RETURN(auto v, catalog_.Version(parent.name, std::string(name)));
       if (!v) return NoEntry(name);
       n.kind = NodeKind::kVersionDir;
       n.key = "V/" + v->manifest.Hex();
@@ -287,11 +259,7 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
     case NodeKind::kVersionDir:
       return ResolveInVersionDir(parent, name);
     case NodeKind::kReductionsDir: {
-      std::optional<index::ReductionEntry> entry;
-      {
-        TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-        TALARIA_ASSIGN_OR_RETURN(entry, store_->index().reductions().Get(txn, std::string(name)));
-      }
+      TALARIA_ASSIGN_OR_RETURN(auto entry, catalog_.Reduction(std::string(name)));
       if (!entry) return NoEntry(name);
       // Keyed by the manifest: a profile made again is a new directory.
       n.kind = NodeKind::kProfileDir;
@@ -310,17 +278,11 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
 }
 
 Result<std::shared_ptr<const store::ReductionManifest>> VirtualTree::Reduction(const ObjectId& id) {
-  {
-    std::lock_guard<std::mutex> lock(reductions_mu_);
-    auto it = reductions_.find(id);
-    if (it != reductions_.end()) return it->second;
-  }
+  if (auto cached = reductions_.Lookup(id)) return cached;
   TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(id));
   TALARIA_ASSIGN_OR_RETURN(store::ReductionManifest m, store::DecodeReductionManifest(*bytes));
   auto shared = std::make_shared<const store::ReductionManifest>(std::move(m));
-  std::lock_guard<std::mutex> lock(reductions_mu_);
-  if (reductions_.size() >= 16) reductions_.clear();
-  reductions_[id] = shared;
+  reductions_.Insert(id, shared, 1);
   return shared;
 }
 
@@ -354,12 +316,8 @@ Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view
     if (!IsFasta(fasta.kind)) return NoEntry(name);
     return FaidxOf(fasta);
   }
-  TALARIA_ASSIGN_OR_RETURN(uint64_t generation, TaxonomyGeneration());
-  std::optional<index::TaxonNode> taxon;
-  {
-    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-    TALARIA_ASSIGN_OR_RETURN(taxon, store_->index().taxonomy().Get(txn, parent.taxon));
-  }
+  TALARIA_ASSIGN_OR_RETURN(uint64_t generation, catalog_.TaxonomyGeneration());
+  TALARIA_ASSIGN_OR_RETURN(auto taxon, catalog_.Taxon(parent.taxon));
   if (name == kNameFile) {
     if (!taxon) return NoEntry(name);
     n.kind = NodeKind::kTaxonName;
@@ -378,11 +336,7 @@ Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view
   } else {
     return NoEntry(name);
   }
-  std::optional<index::DatabaseVersion> current;
-  {
-    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-    TALARIA_ASSIGN_OR_RETURN(current, store_->index().databases().Current(txn, db));
-  }
+  TALARIA_ASSIGN_OR_RETURN(auto current, catalog_.Current(db));
   if (!current) return NoEntry(name);
   n.id = current->manifest;
   n.name = db;
@@ -443,8 +397,7 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
     case NodeKind::kObjectFile:
       return ChunkSequence::Concatenate(store_, {{node.id, node.size.value_or(0)}});
     case NodeKind::kTaxonName: {
-      TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-      TALARIA_ASSIGN_OR_RETURN(auto t, store_->index().taxonomy().Get(txn, node.taxon));
+      TALARIA_ASSIGN_OR_RETURN(auto t, catalog_.Taxon(node.taxon));
       if (!t) return NoEntry(".name");
       return std::make_shared<InlineContent>(t->name + "\t" + t->rank + "\n");
     }
@@ -461,11 +414,7 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
           }
         }
       } else {
-        std::vector<uint32_t> subtree;
-        {
-          TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-          TALARIA_ASSIGN_OR_RETURN(subtree, store_->index().taxonomy().Subtree(txn, node.taxon));
-        }
+        TALARIA_ASSIGN_OR_RETURN(std::vector<uint32_t> subtree, catalog_.Subtree(node.taxon));
         std::unordered_set<uint32_t> taxa(subtree.begin(), subtree.end());
         for (const store::ManifestChunk& c : view->manifest.chunks) {
           if (taxa.count(c.taxon)) objects.push_back({c.id, c.bytes, c.fai});
@@ -657,8 +606,7 @@ Result<std::vector<DirEntry>> VirtualTree::List(const Node& dir) {
       out.push_back({"stats.json", S_IFREG});
       return out;
     case NodeKind::kReductionsDir: {
-      TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-      TALARIA_ASSIGN_OR_RETURN(auto profiles, store_->index().reductions().List(txn));
+      TALARIA_ASSIGN_OR_RETURN(auto profiles, catalog_.Reductions());
       for (const auto& [profile, entry] : profiles) out.push_back({profile, S_IFDIR});
       return out;
     }
@@ -675,13 +623,12 @@ Result<std::vector<DirEntry>> VirtualTree::List(const Node& dir) {
     case NodeKind::kTaxonDir:
       return ListTaxonDir(dir);
     case NodeKind::kDatabasesDir: {
-      TALARIA_ASSIGN_OR_RETURN(auto versions, CurrentVersions());
+      TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
       for (const auto& v : versions) out.push_back({v.name, S_IFDIR});
       return out;
     }
     case NodeKind::kDatabaseDir: {
-      TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-      TALARIA_ASSIGN_OR_RETURN(auto versions, store_->index().databases().Versions(txn, dir.name));
+      TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.Versions(dir.name));
       if (!versions.empty()) out.push_back({std::string(kCurrentLink), S_IFLNK});
       for (const auto& v : versions) out.push_back({v.version, S_IFDIR});
       return out;
@@ -701,7 +648,7 @@ Result<std::vector<DirEntry>> VirtualTree::List(const Node& dir) {
 }
 
 Result<std::vector<DirEntry>> VirtualTree::ListTaxonRoot() {
-  TALARIA_ASSIGN_OR_RETURN(auto versions, CurrentVersions());
+  TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
   std::set<uint32_t> taxa;
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
@@ -714,13 +661,9 @@ Result<std::vector<DirEntry>> VirtualTree::ListTaxonRoot() {
 }
 
 Result<std::vector<DirEntry>> VirtualTree::ListTaxonDir(const Node& dir) {
-  TALARIA_ASSIGN_OR_RETURN(auto versions, CurrentVersions());
-  bool in_taxonomy = false;
-  {
-    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_->index().BeginRead());
-    TALARIA_ASSIGN_OR_RETURN(auto t, store_->index().taxonomy().Get(txn, dir.taxon));
-    in_taxonomy = t.has_value();
-  }
+  TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
+  TALARIA_ASSIGN_OR_RETURN(auto taxon, catalog_.Taxon(dir.taxon));
+  const bool in_taxonomy = taxon.has_value();
   std::vector<DirEntry> out;
   if (in_taxonomy) out.push_back({std::string(kNameFile), S_IFREG});
   for (const auto& v : versions) {

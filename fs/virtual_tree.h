@@ -1,6 +1,6 @@
 #pragma once
 
-// The read-only tree of DESIGN §6 over one store, independent of FUSE:
+// The read-only tree (docs/ARCHITECTURE.md "The mount") over one store, independent of FUSE:
 // lookups, attributes, directory listings, symlink targets and file
 // contents, all answered from the index and the store's verified objects.
 // Every answer reflects the index at the moment it is asked, so a version
@@ -29,9 +29,10 @@
 #include "fs/fs_stats.h"
 #include "fs/inode_table.h"
 #include "fs/manifest_cache.h"
-#include "index/database_table.h"
-#include "store/object_store.h"
-#include "store/reduction_manifest.h"
+#include "store/catalog/catalog_view.h"
+#include "store/core/lru_cache.h"
+#include "store/object/object_store.h"
+#include "store/reduce/reduction_manifest.h"
 
 namespace talaria::fs {
 
@@ -103,17 +104,15 @@ class VirtualTree {
   core::Result<std::shared_ptr<const Content>> BuildContent(const Node& node);
   core::Result<Entry> MakeEntry(uint64_t ino, const Node& node);
   core::Result<std::string> CurrentTarget(const std::string& db);
-  // The newest version of every database.
-  core::Result<std::vector<index::DatabaseVersion>> CurrentVersions();
-  core::Result<uint64_t> TaxonomyGeneration();
 
   store::ObjectStore* const store_;
+  const store::CatalogView catalog_;
   const TreeOptions options_;
   const uint64_t started_s_;
   const std::chrono::steady_clock::time_point started_;
   InodeTable inodes_;
-  std::mutex reductions_mu_;  // decoded reduction manifests (a few, bounded)
-  std::map<core::ObjectId, std::shared_ptr<const store::ReductionManifest>> reductions_;
+  // Decoded reduction manifests, a few (charged 1 each).
+  core::LruCache<core::ObjectId, store::ReductionManifest> reductions_{16};
   ManifestCache manifests_;
   ContentCache contents_;
   FsStats stats_;

@@ -1,6 +1,6 @@
 #pragma once
 
-// Chunk metadata (DESIGN §5): `chunks` maps a chunk id to what it holds and
+// Chunk metadata (docs/FORMAT.md §5.6): `chunks` maps a chunk id to what it holds and
 // how it is used; `taxon_chunks` (dupsort) maps a taxid to the ids of its
 // chunks. Both cover the chunks of every registered database version.
 // Compressed size and ratio come from the `objects` table.
@@ -11,21 +11,12 @@
 #include <optional>
 #include <vector>
 
+#include "index/entries.h"
 #include "index/lmdb_txn.h"
 #include "store/core/object_id.h"
 #include "store/core/status.h"
 
 namespace talaria::index {
-
-struct ChunkMeta {
-  uint32_t taxon = 0;
-  uint64_t records = 0;
-  uint64_t residues = 0;
-  uint64_t raw_bytes = 0;
-  uint64_t access_count = 0;
-  uint64_t last_access_unix_s = 0;
-  bool operator==(const ChunkMeta&) const = default;
-};
 
 class ChunkTable {
  public:

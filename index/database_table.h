@@ -12,20 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "index/entries.h"
 #include "index/lmdb_txn.h"
 #include "store/core/object_id.h"
 #include "store/core/status.h"
 
 namespace talaria::index {
-
-struct DatabaseVersion {
-  std::string name;
-  std::string version;
-  core::ObjectId manifest;
-  uint64_t ingested_unix_s = 0;
-  uint64_t sequence = 0;  // grows with every ingest across the store
-  bool operator==(const DatabaseVersion&) const = default;
-};
 
 class DatabaseTable {
  public:

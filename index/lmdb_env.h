@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "index/env_options.h"
 #include "index/lmdb_txn.h"
 #include "store/core/mutex.h"
 #include "store/core/status.h"
@@ -30,14 +31,6 @@ namespace talaria::index {
 struct TableSpec {
   std::string name;
   unsigned flags = 0;  // MDB_DUPSORT, MDB_INTEGERKEY, ...
-};
-
-struct EnvOptions {
-  uint64_t initial_map_bytes = uint64_t{64} << 20;
-  uint64_t max_map_bytes = uint64_t{1} << 40;
-  unsigned max_readers = 1022;
-  // Create the directory, the environment and missing tables.
-  bool create = false;
 };
 
 class LmdbEnv {

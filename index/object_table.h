@@ -10,25 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "index/entries.h"
 #include "index/lmdb_txn.h"
 #include "store/core/object_id.h"
 #include "store/core/status.h"
 
 namespace talaria::index {
-
-struct ObjectEntry {
-  uint64_t pack = 0;        // pack number
-  uint64_t offset = 0;      // offset of the record header in the pack
-  uint64_t record_len = 0;  // record header + frame
-  uint8_t kind = 0;         // store::ObjectKind
-  uint8_t codec = 0;        // store::CodecType of the frame
-  uint8_t depth = 0;        // delta chain length: 0 = stored whole
-  uint64_t raw_len = 0;     // reconstructed size
-  uint64_t stored_len = 0;  // bytes the frame payload takes on disk
-  core::ObjectId base;      // zero unless stored as a delta
-
-  bool operator==(const ObjectEntry&) const = default;
-};
 
 class ObjectTable {
  public:

@@ -9,16 +9,11 @@
 #include <functional>
 #include <optional>
 
+#include "index/entries.h"
 #include "index/lmdb_txn.h"
 #include "store/core/status.h"
 
 namespace talaria::index {
-
-struct PackEntry {
-  uint64_t committed_len = 0;
-  uint64_t records = 0;
-  bool operator==(const PackEntry&) const = default;
-};
 
 class PackTable {
  public:

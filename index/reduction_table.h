@@ -1,6 +1,6 @@
 #pragma once
 
-// The reduction tables (DESIGN §5): `reductions` (profile -> its reduction
+// The reduction tables (docs/FORMAT.md §5.8): `reductions` (profile -> its reduction
 // manifest, when it was made, how long it took), `child_deltas` (profile,
 // child id -> the delta chunks holding that child; dupsort) and
 // `reference_deltas` (profile, reference id -> the delta chunks holding its
@@ -13,18 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "index/entries.h"
 #include "index/lmdb_txn.h"
 #include "store/core/object_id.h"
 #include "store/core/status.h"
 
 namespace talaria::index {
-
-struct ReductionEntry {
-  core::ObjectId manifest;
-  uint64_t created_unix_s = 0;
-  uint64_t elapsed_ms = 0;
-  bool operator==(const ReductionEntry&) const = default;
-};
 
 class ReductionTable {
  public:

@@ -1,7 +1,7 @@
 #pragma once
 
 // The names of the index's tables and the schema version this build
-// writes (DESIGN §5). A store whose index has a newer schema is refused;
+// writes (docs/FORMAT.md §5). A store whose index has a newer schema is refused;
 // an older one is refused with advice to run `talaria-store index rebuild`,
 // which recreates every table from packs and manifests.
 

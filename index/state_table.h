@@ -1,7 +1,7 @@
 #pragma once
 
 // The `state` table: progress of long operations that can be resumed
-// (DESIGN §5), keyed by an operation name such as "ingest:db/version". The
+// (docs/FORMAT.md §5.9), keyed by an operation name such as "ingest:db/version". The
 // value is the operation's own encoding (JSON, or bytes). Thread-compatible.
 
 #include <functional>

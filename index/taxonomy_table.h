@@ -1,6 +1,6 @@
 #pragma once
 
-// The NCBI taxonomy tree (DESIGN §5): `taxonomy` maps a taxid to its parent,
+// The NCBI taxonomy tree (docs/FORMAT.md §5.7): `taxonomy` maps a taxid to its parent,
 // rank and scientific name; `taxonomy_children` (dupsort) maps a taxid to
 // its children, for subtree queries. Keys are big-endian u32.
 // Thread-compatible.
@@ -10,18 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "index/entries.h"
 #include "index/lmdb_txn.h"
 #include "store/core/status.h"
 
 namespace talaria::index {
-
-struct TaxonNode {
-  uint32_t taxid = 0;
-  uint32_t parent = 0;  // the root is its own parent (taxid 1 in NCBI)
-  std::string rank;     // "species", "genus", "no rank" ...
-  std::string name;     // scientific name
-  bool operator==(const TaxonNode&) const = default;
-};
 
 class TaxonomyTable {
  public:

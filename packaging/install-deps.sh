@@ -11,6 +11,8 @@ runtime_pkgs=(
 )
 build_pkgs=(
   build-essential cmake ninja-build pkg-config clang-format git
+  # the thread-safety pass (packaging/check-thread-safety.sh): clang 19 checks our lock annotations
+  clang-19
   libfuse3-dev libssl-dev libzstd-dev liblz4-dev libsnappy-dev liblmdb-dev libxxhash-dev zlib1g-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libexpected-dev

@@ -11,4 +11,4 @@ packaging/install-deps.sh
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTALARIA_WERROR=ON
 cmake --build "$BUILD" -j"$(nproc)"
 cd "$BUILD"
-ctest --output-on-failure -j2 --timeout 900
+ctest --output-on-failure -j2 --timeout 900 --label-exclude bench

@@ -4,15 +4,15 @@
 // store directory and configuration are resolved (flags > environment >
 // storage.toml > defaults), and how errors are reported.
 
-#include <CLI/CLI.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "store/config.h"
+#include <CLI/CLI.hpp>
+
 #include "store/core/status.h"
-#include "store/object_store.h"
+#include "store/object/config.h"
+#include "store/object/object_store.h"
 #include "tools/exit_codes.h"
 
 namespace talaria::tools {

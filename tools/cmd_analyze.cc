@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "store/analyze.h"
+#include "store/maintenance/analyze.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

@@ -7,8 +7,9 @@
 #include <iostream>
 #include <set>
 
+#include "store/catalog/catalog_view.h"
+#include "store/catalog/database_catalog.h"
 #include "store/core/file_io.h"
-#include "store/database_catalog.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 
@@ -19,11 +20,9 @@ namespace {
 int RunLs(const CliContext& ctx, bool json) {
   auto store = ctx.OpenStore(false);
   if (!store) return Fail(store.error());
-  auto txn = (*store)->index().BeginRead();
-  if (!txn) return Fail(txn.error());
-  auto all = (*store)->index().databases().List(*txn);
+  auto all = store::CatalogView(**store).AllVersions();
   if (!all) return Fail(all.error());
-  std::map<std::string, std::vector<index::DatabaseVersion>> by_name;
+  std::map<std::string, std::vector<store::DatabaseVersion>> by_name;
   for (auto& v : *all) by_name[v.name].push_back(v);
   nlohmann::json out = nlohmann::json::array();
   for (auto& [name, versions] : by_name) {
@@ -52,7 +51,7 @@ int RunLs(const CliContext& ctx, bool json) {
 // A version and its manifest, opened read-only.
 struct OpenedVersion {
   std::unique_ptr<store::ObjectStore> store;
-  index::DatabaseVersion version;
+  store::DatabaseVersion version;
   store::DatabaseManifest manifest;
 };
 
@@ -67,7 +66,7 @@ core::Result<OpenedVersion> OpenVersion(const CliContext& ctx, const std::string
 int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
   auto opened = OpenVersion(ctx, spec);
   if (!opened) return Fail(opened.error());
-  const index::DatabaseVersion* v = &opened->version;
+  const store::DatabaseVersion* v = &opened->version;
   const store::DatabaseManifest* m = &opened->manifest;
   std::set<store::TaxonId> taxa;
   uint64_t chunk_bytes = 0;

@@ -1,11 +1,12 @@
 // talaria-store gc [--keep-file FILE] [--dry-run] [--repack-threshold F] [--max-unused F] [--json]
 
-#include <fstream>
 #include <iostream>
 #include <optional>
 
-#include "store/database_catalog.h"
-#include "store/gc.h"
+#include "store/catalog/database_catalog.h"
+#include "store/core/id_list.h"
+#include "store/maintenance/gc.h"
+#include "store/maintenance/roots.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 
@@ -21,28 +22,10 @@ struct GcArgs {
   double max_unused = 0.05;
 };
 
-// One id per line; blank lines and '#' comments are ignored.
-core::Result<std::vector<core::ObjectId>> ReadKeepFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return core::ErrnoError("open " + path, errno);
-  std::vector<core::ObjectId> ids;
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    auto last = line.find_first_of(" \t\r", first);
-    auto id =
-        core::ObjectId::Parse(line.substr(first, last == std::string::npos ? last : last - first));
-    if (!id) return core::ParseError(path + ":" + std::to_string(n) + ": " + id.error().message());
-    ids.push_back(*id);
-  }
-  return ids;
-}
-
 int RunGc(const CliContext& ctx, const GcArgs& args) {
   std::vector<core::ObjectId> roots;
   if (!args.keep_file.empty()) {
-    auto kept = ReadKeepFile(args.keep_file);
+    auto kept = core::ReadIdList(args.keep_file);
     if (!kept) return Fail(kept.error());
     roots = std::move(*kept);
   }

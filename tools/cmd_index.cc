@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "store/index_rebuild.h"
+#include "store/maintenance/index_rebuild.h"
 #include "tools/cli_context.h"
 
 namespace talaria::tools {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "store/ingest.h"
+#include "store/catalog/ingest.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "store/codec.h"
+#include "store/pack/codec.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

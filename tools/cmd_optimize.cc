@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "store/optimize.h"
+#include "store/maintenance/optimize.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

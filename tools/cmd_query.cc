@@ -3,7 +3,7 @@
 #include <charconv>
 #include <iostream>
 
-#include "index/chunk_query.h"
+#include "store/catalog/catalog_view.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 
@@ -22,7 +22,7 @@ struct QueryArgs {
 };
 
 // "MIN:MAX", either side may be empty; sizes in bytes with optional K/M/G.
-core::Status ParseSizeRange(const std::string& text, index::ChunkQuery* q) {
+core::Status ParseSizeRange(const std::string& text, store::ChunkQuery* q) {
   auto parse = [&](std::string_view s, std::optional<uint64_t>* out) -> core::Status {
     if (s.empty()) return core::OkStatus();
     uint64_t mult = 1;
@@ -48,7 +48,7 @@ core::Status ParseSizeRange(const std::string& text, index::ChunkQuery* q) {
 }
 
 int RunQuery(const CliContext& ctx, const QueryArgs& args) {
-  index::ChunkQuery q;
+  store::ChunkQuery q;
   q.limit = args.limit;
   q.order_by_access = args.order_by_access;
   if (!args.size.empty()) {
@@ -57,22 +57,20 @@ int RunQuery(const CliContext& ctx, const QueryArgs& args) {
   if (!args.has_reference.empty()) q.has_reference = args.has_reference == "yes";
   auto store = ctx.OpenStore(false);
   if (!store) return Fail(store.error());
-  auto txn = (*store)->index().BeginRead();
-  if (!txn) return Fail(txn.error());
+  const store::CatalogView catalog(**store);
   for (uint32_t t : args.taxa) {
     if (!args.subtree) {
       q.taxa.push_back(t);
       continue;
     }
-    auto count = (*store)->index().taxonomy().Count(*txn);
+    auto count = catalog.TaxonCount();
     if (count && *count == 0)
       return Fail("--subtree needs a taxonomy tree: run talaria-store taxonomy load");
-    auto sub = (*store)->index().taxonomy().Subtree(*txn, t);
+    auto sub = catalog.Subtree(t);
     if (!sub) return Fail(sub.error());
     q.taxa.insert(q.taxa.end(), sub->begin(), sub->end());
   }
-  auto hits =
-      index::RunChunkQuery(*txn, (*store)->index().chunks(), (*store)->index().objects(), q);
+  auto hits = catalog.QueryChunks(q);
   if (!hits) return Fail(hits.error());
   if (args.json) {
     nlohmann::json arr = nlohmann::json::array();

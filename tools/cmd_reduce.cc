@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "store/reduction.h"
+#include "store/reduce/reduction.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "store/reduction.h"
+#include "store/reduce/reduction.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

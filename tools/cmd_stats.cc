@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "store/store_stats.h"
-#include "store/taxonomy_stats.h"
+#include "store/catalog/taxonomy_stats.h"
+#include "store/maintenance/store_stats.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

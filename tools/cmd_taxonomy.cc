@@ -4,8 +4,9 @@
 #include <iostream>
 #include <optional>
 
-#include "store/taxonomy_loader.h"
-#include "store/taxonomy_stats.h"
+#include "store/catalog/catalog_view.h"
+#include "store/catalog/taxonomy_loader.h"
+#include "store/catalog/taxonomy_stats.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 
@@ -66,14 +67,12 @@ int RunStats(const CliContext& ctx, const std::string& db, size_t top, bool json
 int RunShow(const CliContext& ctx, uint32_t taxid, bool json) {
   auto store = ctx.OpenStore(false);
   if (!store) return Fail(store.error());
-  auto txn = (*store)->index().BeginRead();
-  if (!txn) return Fail(txn.error());
-  const auto& tax = (*store)->index().taxonomy();
-  auto lineage = tax.Lineage(*txn, taxid);
+  const store::CatalogView catalog(**store);
+  auto lineage = catalog.Lineage(taxid);
   if (!lineage) return Fail(lineage.error());
   if (lineage->empty())
     return Fail("taxon " + std::to_string(taxid) + " is not in the loaded taxonomy");
-  auto subtree = tax.Subtree(*txn, taxid);
+  auto subtree = catalog.Subtree(taxid);
   if (!subtree) return Fail(subtree.error());
   const auto& node = lineage->front();
   if (json) {

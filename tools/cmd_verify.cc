@@ -3,8 +3,8 @@
 #include <iostream>
 #include <set>
 
-#include "store/index_rebuild.h"
-#include "store/verify.h"
+#include "store/maintenance/index_rebuild.h"
+#include "store/maintenance/verify.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -69,9 +68,8 @@ core::Status WriteStreamed(const std::string& path,
   core::Status st =
       produce([&](std::string_view piece) { return core::WriteAll(f->get(), piece, tmp); });
   if (st) st = core::Fsync(f->get(), tmp);
-  if (st && ::rename(tmp.c_str(), path.c_str()) != 0)
-    st = core::ErrnoError("rename " + tmp + " to " + path, errno);
-  if (!st) ::unlink(tmp.c_str());
+  if (st) st = core::Rename(tmp, path);
+  if (!st) core::RemoveFile(tmp).IgnoreError();  // the first error is the one to report
   return st;
 }
 

@@ -9,10 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/catalog/taxonomy_stats.h"
 #include "store/core/human_bytes.h"
 #include "store/core/status.h"
 #include "store/core/time_text.h"
-#include "store/taxonomy_stats.h"
 
 namespace talaria::tools {
 

@@ -1,9 +1,9 @@
 // talaria-store: the companion CLI of talariafs. Thin: parses arguments,
 // calls store/ and index/, prints. See README.md and `talaria-store --help`.
 
-#include <CLI/CLI.hpp>
-
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "tools/cli_context.h"
 #include "tools/exit_codes.h"

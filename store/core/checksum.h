@@ -4,10 +4,10 @@
 // record headers. Detects damage, not tampering; identity is SHA-256.
 // Thread-safe.
 
+#include <xxhash.h>
+
 #include <cstdint>
 #include <string_view>
-
-#include <xxhash.h>
 
 namespace talaria::core {
 

@@ -1,6 +1,7 @@
 #include "store/core/file_io.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,6 +148,70 @@ bool PathExists(const std::string& path) {
 bool IsDirectory(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Result<size_t> ReadSome(int fd, char* out, size_t len, std::string_view context) {
+  for (;;) {
+    const ssize_t n = ::read(fd, out, len);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR) return ErrnoError(Ctx("read", context), errno);
+  }
+}
+
+Status SeekTo(int fd, uint64_t offset, std::string_view context) {
+  if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    return ErrnoError(Ctx("seek", context), errno);
+  }
+  return OkStatus();
+}
+
+Result<UniqueFd> Duplicate(int fd, std::string_view context) {
+  const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return ErrnoError(Ctx("duplicate", context), errno);
+  return UniqueFd(copy);
+}
+
+Result<bool> LockExclusive(int fd, bool wait, std::string_view context) {
+  for (;;) {
+    if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == 0) return true;
+    if (errno == EINTR) continue;
+    if (errno == EWOULDBLOCK && !wait) return false;
+    return ErrnoError(Ctx("lock", context), errno);
+  }
+}
+
+Status RemoveFile(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(Ctx("remove", path), errno);
+  return OkStatus();
+}
+
+Status RemoveTree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) return ErrnoError(Ctx("remove", path), ec.value());
+  return OkStatus();
+}
+
+Status Rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return ErrnoError("rename " + from + " to " + to, errno);
+  }
+  return OkStatus();
+}
+
+Result<struct statvfs> FileSystemStats(const std::string& path) {
+  struct statvfs sv {};
+  if (::statvfs(path.c_str(), &sv) != 0) return ErrnoError(Ctx("statvfs", path), errno);
+  return sv;
+}
+
+Result<std::vector<std::string>> ListDirectory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  std::vector<std::string> names;
+  for (; !ec && it != end; it.increment(ec)) names.push_back(it->path().filename().string());
+  if (ec) return ErrnoError(Ctx("list", dir), ec.value());
+  return names;
 }
 
 }  // namespace talaria::core

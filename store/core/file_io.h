@@ -4,11 +4,13 @@
 // (through core::ErrnoError); every message names the path it concerns.
 // All functions are thread-safe (they share no state).
 
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/core/status.h"
 #include "store/core/unique_fd.h"
@@ -43,6 +45,27 @@ Result<uint64_t> FileSize(int fd, std::string_view context);
 // mkdir -p; existing directories are fine.
 Status MakeDirs(const std::string& path);
 bool PathExists(const std::string& path);
+
+// read(2) of up to `len` bytes at the fd's position, retrying EINTR; 0 at
+// the end of the file.
+Result<size_t> ReadSome(int fd, char* out, size_t len, std::string_view context);
+// lseek(2) to an absolute offset.
+Status SeekTo(int fd, uint64_t offset, std::string_view context);
+// dup(2), e.g. of standard input.
+Result<UniqueFd> Duplicate(int fd, std::string_view context);
+// flock(2) LOCK_EX on the fd: true once held; false if another process holds
+// it and `wait` is false (with `wait`, blocks until it is free).
+Result<bool> LockExclusive(int fd, bool wait, std::string_view context);
+// unlink(2); a file that is not there is fine.
+Status RemoveFile(const std::string& path);
+// rm -r; a path that is not there is fine.
+Status RemoveTree(const std::string& path);
+// rename(2).
+Status Rename(const std::string& from, const std::string& to);
+// The names in a directory (not "." or ".."). kNotFound if it does not exist.
+Result<std::vector<std::string>> ListDirectory(const std::string& dir);
+// statvfs(2) of the file system holding `path`.
+Result<struct statvfs> FileSystemStats(const std::string& path);
 bool IsDirectory(const std::string& path);
 
 }  // namespace talaria::core

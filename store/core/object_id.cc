@@ -1,8 +1,8 @@
 #include "store/core/object_id.h"
 
-#include <openssl/evp.h>
-
 #include <cstdlib>
+
+#include <openssl/evp.h>
 
 #include "store/core/hex.h"
 

@@ -6,12 +6,12 @@
 //
 // Thread-safe.
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "store/core/mutex.h"
 
 namespace talaria::core {
 
@@ -22,10 +22,10 @@ class ThreadPool {
   }
   ~ThreadPool() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       stop_ = true;
     }
-    wake_.notify_all();
+    wake_.SignalAll();
     threads_.clear();  // joins
   }
   ThreadPool(const ThreadPool&) = delete;
@@ -35,21 +35,21 @@ class ThreadPool {
 
   // Queues `job` for the next free worker. Jobs run in the order queued;
   // the destructor runs every job already queued, then joins the workers.
-  void Submit(std::function<void()> job) {
+  void Submit(std::function<void()> job) EXCLUDES(mu_) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       queue_.push_back(std::move(job));
     }
-    wake_.notify_one();
+    wake_.Signal();
   }
 
  private:
-  void Work() {
+  void Work() EXCLUDES(mu_) {
     for (;;) {
       std::function<void()> job;
       {
-        std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        MutexLock lock(&mu_);
+        while (!stop_ && queue_.empty()) wake_.Wait();
         if (queue_.empty()) return;  // stopping
         job = std::move(queue_.front());
         queue_.pop_front();
@@ -58,11 +58,11 @@ class ThreadPool {
     }
   }
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> queue_;  // guarded by mu_
-  bool stop_ = false;                        // guarded by mu_
-  std::vector<std::jthread> threads_;
+  Mutex mu_;
+  CondVar wake_{&mu_};
+  std::deque<std::function<void()>> queue_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::vector<std::jthread> threads_;  // set in the constructor, cleared in the destructor
 };
 
 }  // namespace talaria::core

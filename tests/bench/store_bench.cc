@@ -23,8 +23,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -42,11 +42,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "store/codec.h"
-#include "store/config.h"
 #include "store/core/object_id.h"
-#include "store/frame.h"
-#include "store/object_store.h"
+#include "store/object/config.h"
+#include "store/object/object_store.h"
+#include "store/pack/codec.h"
+#include "store/pack/frame.h"
 
 namespace {
 
@@ -103,11 +103,15 @@ class Rng {
     return result;
   }
   // Uniform in [0, n).
-  uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<__uint128_t>(Next()) * n) >> 64); }
+  uint64_t Below(uint64_t n) {
+    return static_cast<uint64_t>((static_cast<__uint128_t>(Next()) * n) >> 64);
+  }
   double Unit() { return (Next() >> 11) * 0x1.0p-53; }
   bool Chance(double p) { return Unit() < p; }
   template <class T, size_t N>
-  const T& Pick(const std::array<T, N>& a) { return a[Below(N)]; }
+  const T& Pick(const std::array<T, N>& a) {
+    return a[Below(N)];
+  }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -155,7 +159,9 @@ constexpr std::array<Organism, 32> kOrganisms = {{
     {"SYNY3", "Synechocystis sp. (strain ATCC 27184 / PCC 6803 / Kazusa)", 1111708},
     {"THEMA", "Thermotoga maritima (strain ATCC 43589 / DSM 3109 / JCM 10099 / NBRC 100826 / MSB8)",
      243274},
-    {"METJA", "Methanocaldococcus jannaschii (strain ATCC 43067 / DSM 2661 / JAL-1 / JCM 10045 / NBRC 100440)",
+    {"METJA",
+     "Methanocaldococcus jannaschii (strain ATCC 43067 / DSM 2661 / JAL-1 / JCM 10045 / NBRC "
+     "100440)",
      243232},
     {"HALSA", "Halobacterium salinarum (strain ATCC 700922 / JCM 11081 / NRC-1)", 64091},
     {"SULSO", "Saccharolobus solfataricus (strain ATCC 35092 / DSM 1617 / JCM 11322 / P2)", 273057},
@@ -333,7 +339,10 @@ class FastaStream {
     size_t begin = 0, end = a.size();
     if (rng_.Chance(0.08)) {
       size_t cut = rng_.Below(a.size() / 3 + 1);
-      if (rng_.Chance(0.5)) begin = cut; else end = a.size() - cut;
+      if (rng_.Chance(0.5))
+        begin = cut;
+      else
+        end = a.size() - cut;
     }
     for (size_t i = begin; i < end; ++i) {
       uint64_t r = rng_.Next();
@@ -418,8 +427,10 @@ void Usage() {
       "usage: store_bench --dir DIR [options]\n"
       "  --dir DIR            scratch directory (stores are created and removed inside)\n"
       "  --size-mb N          MiB of mixed data to store and read back (default 512)\n"
-      "  --threads N          store threads for put (config.threads) and reader threads for get (1)\n"
-      "  --codecs LIST        comma-separated (default none,zstd:1,zstd:3,zstd:9,lz4,lz4hc:9,snappy)\n"
+      "  --threads N          store threads for put (config.threads) and reader threads for get "
+      "(1)\n"
+      "  --codecs LIST        comma-separated (default "
+      "none,zstd:1,zstd:3,zstd:9,lz4,lz4hc:9,snappy)\n"
       "  --object-mb N        object size in MiB (default 1)\n"
       "  --batch N            objects per PutBatch (default 64)\n"
       "  --cache-mb N         object cache of the stores (default 8)\n"
@@ -448,19 +459,32 @@ Options ParseArgs(int argc, char** argv) {
   };
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--dir") o.dir = need(i);
-    else if (a == "--size-mb") o.size_mb = num(i);
-    else if (a == "--threads") o.threads = static_cast<unsigned>(num(i));
-    else if (a == "--codecs") o.codecs = SplitList(need(i));
-    else if (a == "--object-mb") o.object_mb = num(i);
-    else if (a == "--batch") o.batch = num(i);
-    else if (a == "--cache-mb") o.cache_mb = num(i);
-    else if (a == "--slow-codecs") o.slow_codecs = SplitList(need(i));
-    else if (a == "--slow-mb") o.slow_mb = num(i);
-    else if (a == "--breakdown") o.breakdown = SplitList(need(i));
-    else if (a == "--no-verify") o.verify = false;
-    else if (a == "--dump-sample") o.dump_sample = need(i);
-    else if (a == "--input") o.input = need(i);
+    if (a == "--dir")
+      o.dir = need(i);
+    else if (a == "--size-mb")
+      o.size_mb = num(i);
+    else if (a == "--threads")
+      o.threads = static_cast<unsigned>(num(i));
+    else if (a == "--codecs")
+      o.codecs = SplitList(need(i));
+    else if (a == "--object-mb")
+      o.object_mb = num(i);
+    else if (a == "--batch")
+      o.batch = num(i);
+    else if (a == "--cache-mb")
+      o.cache_mb = num(i);
+    else if (a == "--slow-codecs")
+      o.slow_codecs = SplitList(need(i));
+    else if (a == "--slow-mb")
+      o.slow_mb = num(i);
+    else if (a == "--breakdown")
+      o.breakdown = SplitList(need(i));
+    else if (a == "--no-verify")
+      o.verify = false;
+    else if (a == "--dump-sample")
+      o.dump_sample = need(i);
+    else if (a == "--input")
+      o.input = need(i);
     else if (a == "-h" || a == "--help") {
       Usage();
       std::exit(0);
@@ -523,8 +547,8 @@ void Breakdown(const Options& o, const std::string& codec_text, const CodecSpec&
   const unsigned T = o.threads;
   auto report = [&](const char* key, const char* label, double s) {
     std::printf("  %-22s %-36s %8.3f s %9.1f MB/s\n", key, label, s, Mbps(raw, s));
-    std::printf("PHASE codec=%s threads=%u phase=%s seconds=%.4f mbps=%.1f\n", codec_text.c_str(), T,
-                key, s, Mbps(raw, s));
+    std::printf("PHASE codec=%s threads=%u phase=%s seconds=%.4f mbps=%.1f\n", codec_text.c_str(),
+                T, key, s, Mbps(raw, s));
   };
   auto timed = [&](const char* key, const char* label, const std::function<void(size_t)>& fn) {
     double t0 = Now();
@@ -534,9 +558,8 @@ void Breakdown(const Options& o, const std::string& codec_text, const CodecSpec&
   std::printf("breakdown for %s (%u thread%s, %zu objects):\n", codec_text.c_str(), T,
               T == 1 ? "" : "s", objects.size());
   timed("put.sha256", "ObjectId::Hash", [&](size_t i) { (void)ObjectId::Hash(objects[i]); });
-  timed("put.compress", "store::Compress (codec only)", [&](size_t i) {
-    Check(talaria::store::Compress(spec, objects[i]), "compress");
-  });
+  timed("put.compress", "store::Compress (codec only)",
+        [&](size_t i) { Check(talaria::store::Compress(spec, objects[i]), "compress"); });
   std::vector<std::string> frames(objects.size());
   timed("put.encode_frame", "EncodeFrame (compress+xxh3+copies)", [&](size_t i) {
     frames[i] = Check(talaria::store::EncodeFrame(spec, objects[i]), "encode");
@@ -570,9 +593,8 @@ void Breakdown(const Options& o, const std::string& codec_text, const CodecSpec&
     std::vector<ObjectId> ids(objects.size());
     for (size_t i = 0; i < objects.size(); ++i) ids[i] = ObjectId::Hash(objects[i]);
     std::vector<talaria::index::ObjectEntry> entries(objects.size());
-    timed("get.index_lookup", "ObjectStore::Stat (LMDB read txn)", [&](size_t i) {
-      entries[i] = Check(store->Stat(ids[i]), "stat").entry;
-    });
+    timed("get.index_lookup", "ObjectStore::Stat (LMDB read txn)",
+          [&](size_t i) { entries[i] = Check(store->Stat(ids[i]), "stat").entry; });
     timed("get.pack_read", "PackReader::Read (pread+copies)", [&](size_t i) {
       const auto& e = entries[i];
       auto rec = Check(store->pack_reader().Read(e.pack, e.offset, e.record_len), "pack read");
@@ -587,10 +609,11 @@ void Breakdown(const Options& o, const std::string& codec_text, const CodecSpec&
   });
   timed("get.decompress", "store::Decompress (codec only)", [&](size_t i) {
     auto h = Check(talaria::store::ParseFrameHeader(frames[i]), "frame header");
-    auto raw_bytes = Check(talaria::store::Decompress(
-                               h.codec, std::string_view(frames[i]).substr(talaria::store::kFrameHeaderSize),
-                               h.raw_len),
-                           "decompress");
+    auto raw_bytes =
+        Check(talaria::store::Decompress(
+                  h.codec, std::string_view(frames[i]).substr(talaria::store::kFrameHeaderSize),
+                  h.raw_len),
+              "decompress");
     if (raw_bytes.size() != objects[i].size()) Die("decompress size mismatch");
   });
 }
@@ -612,7 +635,8 @@ Measure RunCodec(const Options& o, const std::string& codec_text,
   for (auto v : objects) m.raw += v.size();
 
   std::string root = o.dir + "/store-" + codec_text;
-  for (char& c : root) if (c == ':') c = '_';
+  for (char& c : root)
+    if (c == ':') c = '_';
   fs::remove_all(root);
   StoreConfig config;
   config.codec = spec;
@@ -635,7 +659,8 @@ Measure RunCodec(const Options& o, const std::string& codec_text,
     }
     m.put_s = Now() - t0;
     for (size_t i = 0; i < count; ++i) {
-      if (ids[i] != all_ids[i]) Die(codec_text + ": object " + std::to_string(i) + " got a wrong id");
+      if (ids[i] != all_ids[i])
+        Die(codec_text + ": object " + std::to_string(i) + " got a wrong id");
     }
   }
   m.stored = DirBytes(root + "/packs");
@@ -695,7 +720,8 @@ int main(int argc, char** argv) {
     f.write(data.data(), static_cast<std::streamsize>(data.size()));
     f.close();
     if (!f) Die("could not write " + o.dump_sample);
-    std::printf("wrote %.1f MiB of sample data to %s\n", bytes / double(kMiB), o.dump_sample.c_str());
+    std::printf("wrote %.1f MiB of sample data to %s\n", bytes / double(kMiB),
+                o.dump_sample.c_str());
     return 0;
   }
 
@@ -715,12 +741,14 @@ int main(int argc, char** argv) {
   fs::create_directories(o.dir, ec);
   if (ec) Die("create " + o.dir + ": " + ec.message());
 
-  std::string what = o.input.empty() ? "mixed data (80% protein FASTA, 20% random)" : "of " + o.input;
-  std::printf("store_bench: %.1f MiB %s in %zu objects of "
-              "%llu MiB, %u thread%s, batches of %zu, cache %llu MiB, dir %s\n",
-              bytes / double(kMiB), what.c_str(), objects.size(),
-              static_cast<unsigned long long>(o.object_mb), o.threads, o.threads == 1 ? "" : "s",
-              o.batch, static_cast<unsigned long long>(o.cache_mb), o.dir.c_str());
+  std::string what =
+      o.input.empty() ? "mixed data (80% protein FASTA, 20% random)" : "of " + o.input;
+  std::printf(
+      "store_bench: %.1f MiB %s in %zu objects of "
+      "%llu MiB, %u thread%s, batches of %zu, cache %llu MiB, dir %s\n",
+      bytes / double(kMiB), what.c_str(), objects.size(),
+      static_cast<unsigned long long>(o.object_mb), o.threads, o.threads == 1 ? "" : "s", o.batch,
+      static_cast<unsigned long long>(o.cache_mb), o.dir.c_str());
   std::printf("data ready in %.2f s; SHA-256 in-process (1 thread, %llu MiB objects): %.1f MB/s\n",
               gen_s, static_cast<unsigned long long>(o.object_mb), Mbps(bytes, sha_s));
   std::printf("SHA256 mbps=%.1f\n", Mbps(bytes, sha_s));
@@ -730,8 +758,9 @@ int main(int argc, char** argv) {
     std::printf("note: %s measured on the first %llu MiB only (slow compressors)\n", list.c_str(),
                 static_cast<unsigned long long>(o.slow_mb));
   }
-  std::printf("MB = 10^6 bytes of raw data; put = PutBatch incl. fsync + index commit; get = Get "
-              "from a freshly opened read-only store\n");
+  std::printf(
+      "MB = 10^6 bytes of raw data; put = PutBatch incl. fsync + index commit; get = Get "
+      "from a freshly opened read-only store\n");
   std::printf("%-9s %9s %10s %7s %10s %10s\n", "codec", "raw MB", "stored MB", "ratio", "put MB/s",
               "get MB/s");
   std::fflush(stdout);
@@ -741,11 +770,12 @@ int main(int argc, char** argv) {
     std::printf("%-9s %9.1f %10.1f %7.3f %10.1f %10.1f\n", m.codec.c_str(), m.raw / 1e6,
                 m.stored / 1e6, m.stored ? double(m.raw) / m.stored : 0, Mbps(m.raw, m.put_s),
                 Mbps(m.raw, m.get_s));
-    std::printf("RESULT codec=%s threads=%u raw_mb=%.1f stored_mb=%.1f ratio=%.3f put_mbps=%.1f "
-                "get_mbps=%.1f put_s=%.3f get_s=%.3f\n",
-                m.codec.c_str(), o.threads, m.raw / 1e6, m.stored / 1e6,
-                m.stored ? double(m.raw) / m.stored : 0, Mbps(m.raw, m.put_s), Mbps(m.raw, m.get_s),
-                m.put_s, m.get_s);
+    std::printf(
+        "RESULT codec=%s threads=%u raw_mb=%.1f stored_mb=%.1f ratio=%.3f put_mbps=%.1f "
+        "get_mbps=%.1f put_s=%.3f get_s=%.3f\n",
+        m.codec.c_str(), o.threads, m.raw / 1e6, m.stored / 1e6,
+        m.stored ? double(m.raw) / m.stored : 0, Mbps(m.raw, m.put_s), Mbps(m.raw, m.get_s),
+        m.put_s, m.get_s);
     std::fflush(stdout);
   }
   return 0;

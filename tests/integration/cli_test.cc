@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "index/index.h"
 #include "store/core/object_id.h"
-#include "store/object_store.h"
-#include "store/store_paths.h"
+#include "store/core/store_paths.h"
+#include "store/object/object_store.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria {
@@ -166,6 +168,7 @@ TEST_F(CliTest, VerifyRepairRestoresLostIndexEntriesAndListsWhatItCannotMend) {
     auto store = store::ObjectStore::Open(store_, *config, o);
     ASSERT_TRUE(store);
     auto id = core::ObjectId::Parse(lost);
+    ASSERT_OK(id);
     ASSERT_TRUE((*store)->index().Update(
         [&](index::WriteTxn& txn) { return (*store)->index().objects().Delete(txn, *id); }));
   }

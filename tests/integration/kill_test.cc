@@ -15,7 +15,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "store/object_store.h"
+#include "store/object/object_store.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria {
@@ -89,6 +90,7 @@ TEST(KillTest, SigkillDuringPutsLosesNothingThatWasAcknowledged) {
   ASSERT_GT(acknowledged.size(), static_cast<size_t>(kFilesPerRound));
   // Read everything back through the library: one process, the same code as get.
   auto config = store::ObjectStore::LoadConfig(store);
+  ASSERT_OK(config);
   auto reader = store::ObjectStore::Open(store, *config, store::OpenOptions{});
   ASSERT_TRUE(reader) << reader.error().ToString();
   for (const auto& [id, file] : acknowledged) {

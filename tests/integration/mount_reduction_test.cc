@@ -18,7 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "store/reduction.h"
+#include "store/reduce/reduction.h"
 #include "tests/testing/mount.h"
 #include "tests/testing/test_util.h"
 

@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/core/object_id.h"
-#include "store/store_paths.h"
+#include "store/core/store_paths.h"
 #include "tests/testing/mount.h"
 #include "tests/testing/test_util.h"
 

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "store/store_paths.h"
+#include "store/core/store_paths.h"
 #include "tests/testing/mount.h"
 #include "tests/testing/test_util.h"
 

@@ -1,7 +1,5 @@
 #include "tests/testing/mount.h"
 
-#include "tests/testing/test_util.h"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -15,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "tests/testing/test_util.h"
 
 namespace talaria::testing {
 

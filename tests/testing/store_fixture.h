@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "store/object_store.h"
+#include "store/object/object_store.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::testing {

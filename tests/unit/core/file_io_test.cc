@@ -1,9 +1,8 @@
-#include "store/core/file_io.h"
-
 #include <fcntl.h>
 
 #include <gtest/gtest.h>
 
+#include "store/core/file_io.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::core {

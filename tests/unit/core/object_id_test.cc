@@ -1,8 +1,8 @@
-#include "store/core/object_id.h"
-
 #include <unordered_set>
 
 #include <gtest/gtest.h>
+
+#include "store/core/object_id.h"
 
 namespace talaria::core {
 namespace {

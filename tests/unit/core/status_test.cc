@@ -1,8 +1,8 @@
-#include "store/core/status.h"
-
 #include <cerrno>
 
 #include <gtest/gtest.h>
+
+#include "store/core/status.h"
 
 namespace talaria::core {
 namespace {

@@ -1,14 +1,13 @@
-#include "store/core/thread_pool.h"
-
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <latch>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "store/core/buffer_pool.h"
+#include "store/core/thread_pool.h"
 
 namespace talaria::core {
 namespace {

@@ -1,9 +1,9 @@
-#include "index/lmdb_env.h"
-
 #include <gtest/gtest.h>
 
 #include "index/index.h"
+#include "index/lmdb_env.h"
 #include "index/schema.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::index {
@@ -49,6 +49,7 @@ TEST(LmdbEnv, FailedUpdateLeavesNothingBehind) {
   });
   EXPECT_FALSE(st);
   auto txn = (*env)->BeginRead();
+  ASSERT_OK(txn);
   EXPECT_FALSE(*txn->Get((*env)->dbi("t"), "k"));
 }
 
@@ -86,6 +87,7 @@ TEST(ObjectTable, EntriesRoundTripAndIterateInIdOrder) {
     return core::OkStatus();
   }));
   auto txn = (*idx)->BeginRead();
+  ASSERT_OK(txn);
   auto got = (*idx)->objects().Get(*txn, ids[3]);
   ASSERT_TRUE(got && *got);
   EXPECT_EQ(**got, e);

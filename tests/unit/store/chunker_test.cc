@@ -1,5 +1,3 @@
-#include "store/chunker.h"
-
 #include <filesystem>
 #include <map>
 #include <random>
@@ -8,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "store/core/object_id.h"
+#include "store/fasta/chunker.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::store {

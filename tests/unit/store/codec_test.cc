@@ -1,8 +1,8 @@
-#include "store/codec.h"
-
 #include <gtest/gtest.h>
 
-#include "store/frame.h"
+#include "store/pack/codec.h"
+#include "store/pack/frame.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::store {
@@ -34,7 +34,9 @@ TEST(Codec, CompressionActuallyCompressesText) {
     EXPECT_LT(stored->size(), text.size() / 2) << name;
   }
   auto fast = Compress(*CodecSpec::Parse("zstd:1"), text);
+  ASSERT_OK(fast);
   auto strong = Compress(*CodecSpec::Parse("zstd:19"), text);
+  ASSERT_OK(strong);
   EXPECT_LT(strong->size(), fast->size());
 }
 
@@ -101,6 +103,7 @@ TEST(Codec, ImplausibleLengthIsCorruptionBeforeAllocating) {
   for (const char* name : {"zstd:3", "lz4", "snappy", "none"}) {
     auto spec = *CodecSpec::Parse(name);
     auto stored = Compress(spec, text);
+    ASSERT_OK(stored);
     for (uint64_t claimed : {uint64_t{1} << 60, uint64_t{text.size() + 1}}) {
       auto r = Decompress(spec.type, *stored, claimed);
       ASSERT_FALSE(r) << name << " accepted length " << claimed;

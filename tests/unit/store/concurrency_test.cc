@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -63,7 +64,7 @@ TEST_F(ConcurrencyTest, EightThreadsStoringAndReadingSeeNoErrorAndNoWrongByte) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(errors.load(), 0);
   EXPECT_EQ(reads.load(), 480);
-  EXPECT_EQ(store_->List()->size(), 480u);
+  EXPECT_EQ(testing::Value(store_->List()).size(), 480u);
 }
 
 TEST_F(ConcurrencyTest, SecondProcessReadsWhileFirstWrites) {

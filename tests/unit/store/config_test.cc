@@ -1,9 +1,8 @@
-#include "store/config.h"
-
 #include <cstdlib>
 
 #include <gtest/gtest.h>
 
+#include "store/object/config.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::store {

@@ -1,10 +1,9 @@
-#include "store/edit_script.h"
-
 #include <random>
 
 #include <gtest/gtest.h>
 
-#include "store/banded_alignment.h"
+#include "store/reduce/banded_alignment.h"
+#include "store/reduce/edit_script.h"
 
 namespace talaria::store {
 namespace {

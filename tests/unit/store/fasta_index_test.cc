@@ -1,6 +1,6 @@
-#include "store/fasta_index.h"
-
 #include <gtest/gtest.h>
+
+#include "store/fasta/fasta_index.h"
 
 namespace talaria::store {
 namespace {

@@ -1,7 +1,7 @@
-#include "store/fasta_reader.h"
-
 #include <gtest/gtest.h>
 
+#include "store/fasta/fasta_reader.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::store {
@@ -39,6 +39,7 @@ Parsed ParseOrDie(const std::string& path, FastaOptions o = {}) {
 
 core::Error ParseError(const std::string& path, FastaOptions o = {}) {
   auto reader = FastaReader::Open(path, o);
+  if (!reader) return reader.error();
   FastaRecord rec;
   for (;;) {
     auto more = (*reader)->Next(&rec);

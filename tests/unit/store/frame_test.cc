@@ -1,8 +1,8 @@
-#include "store/frame.h"
-
 #include <gtest/gtest.h>
 
-#include "store/pack_format.h"
+#include "store/pack/frame.h"
+#include "store/pack/pack_format.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::store {
@@ -24,6 +24,7 @@ TEST(Frame, DescribesItself) {
 TEST(Frame, IncompressibleDataIsStoredPlain) {
   std::string raw = testing::RandomBytes(50000, 2);
   auto frame = EncodeFrame(CodecSpec{CodecType::kZstd, 19}, raw);
+  ASSERT_OK(frame);
   EXPECT_EQ(ParseFrameHeader(*frame)->codec, CodecType::kNone);
   EXPECT_EQ(frame->size(), raw.size() + kFrameHeaderSize);
   EXPECT_EQ(*DecodeFrame(*frame), raw);

@@ -1,11 +1,11 @@
-#include "store/gc.h"
-
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include "store/store_stats.h"
-#include "store/verify.h"
+#include "store/maintenance/gc.h"
+#include "store/maintenance/store_stats.h"
+#include "store/maintenance/verify.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -41,20 +41,22 @@ class GcTest : public testing::StoreTest {
 TEST_F(GcTest, RemovesUnreferencedObjectsAndReclaimsTheirSpace) {
   std::vector<ObjectId> keep(ids_.begin(), ids_.begin() + 5);
   auto before = ComputeStats(*store_);
+  ASSERT_OK(before);
   auto r = CollectGarbage(*store_, keep, GcOptions{false, 0.5});
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->objects_removed, 25u);
   EXPECT_GT(r->packs_repacked, 0u);
   auto after = ComputeStats(*store_);
+  ASSERT_OK(after);
   EXPECT_EQ(after->objects, 5u);
   // Every pack but the first (all live) and the writer's current one is gone.
   EXPECT_EQ(after->pack_bytes, before->pack_bytes - r->bytes_reclaimed);
   EXPECT_LT(after->pack_bytes, before->pack_bytes / 2);
   EXPECT_EQ(after->packs, 2u);
-  for (int i = 0; i < 30; ++i) EXPECT_EQ(*store_->Has(ids_[i]), i < 5);
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(testing::Value(store_->Has(ids_[i])), i < 5);
   Reopen(false);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(GetOrDie(ids_[i]), data_[i]);
-  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+  EXPECT_TRUE(testing::Value(VerifyStore(*store_, VerifyOptions{2, {}})).ok());
 }
 
 TEST_F(GcTest, ReclaimsSpaceInTheWritersOwnPack) {
@@ -65,13 +67,15 @@ TEST_F(GcTest, ReclaimsSpaceInTheWritersOwnPack) {
   std::vector<ObjectId> ids;
   for (int i = 0; i < 20; ++i) ids.push_back(PutOrDie(testing::RandomBytes(50000, 900 + i)));
   auto before = ComputeStats(*store_);
-  ASSERT_EQ(*store_->CurrentPack(), before->packs);
+  ASSERT_OK(before);
+  ASSERT_EQ(testing::Value(store_->CurrentPack()), before->packs);
   auto dry = CollectGarbage(*store_, {ids[0], ids[1]}, GcOptions{true, 0.5});
   auto r = CollectGarbage(*store_, {ids[0], ids[1]}, GcOptions{false, 0.5});
   ASSERT_TRUE(dry && r) << r.error().ToString();
   EXPECT_GT(r->packs_repacked, 0u);
   EXPECT_EQ(dry->bytes_reclaimed, r->bytes_reclaimed);
   auto after = ComputeStats(*store_);
+  ASSERT_OK(after);
   EXPECT_EQ(after->pack_bytes, before->pack_bytes - r->bytes_reclaimed);
   EXPECT_LT(after->pack_bytes, before->pack_bytes / 4);
   EXPECT_EQ(after->garbage_bytes, 0u);
@@ -79,7 +83,7 @@ TEST_F(GcTest, ReclaimsSpaceInTheWritersOwnPack) {
   ObjectId more = PutOrDie("written after gc");
   Reopen(false);
   EXPECT_EQ(GetOrDie(more), "written after gc");
-  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+  EXPECT_TRUE(testing::Value(VerifyStore(*store_, VerifyOptions{2, {}})).ok());
 }
 
 TEST_F(GcTest, KeepsTheDeltaBasesOfKeptObjects) {
@@ -89,10 +93,10 @@ TEST_F(GcTest, KeepsTheDeltaBasesOfKeptObjects) {
   o.base = base;
   std::string child = text + "tail";
   ObjectId cid = PutOrDie(child, o);
-  ASSERT_EQ(store_->Stat(cid)->entry.base, base);
+  ASSERT_EQ(testing::Value(store_->Stat(cid)).entry.base, base);
   auto r = CollectGarbage(*store_, {cid}, GcOptions{false, 0.9});
   ASSERT_TRUE(r);
-  EXPECT_TRUE(*store_->Has(base));
+  EXPECT_TRUE(testing::Value(store_->Has(base)));
   Reopen(false);
   EXPECT_EQ(GetOrDie(cid), child);
 }
@@ -121,7 +125,7 @@ TEST_F(GcTest, MissingRootsAreReportedNotFatal) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->missing_roots.size(), 1u);
   EXPECT_EQ(r->missing_roots[0], ghost);
-  EXPECT_TRUE(*store_->Has(ids_[1]));
+  EXPECT_TRUE(testing::Value(store_->Has(ids_[1])));
 }
 
 TEST_F(GcTest, WritesAfterGcLandCorrectly) {
@@ -131,7 +135,7 @@ TEST_F(GcTest, WritesAfterGcLandCorrectly) {
   Reopen(false);
   EXPECT_EQ(GetOrDie(id), more);
   EXPECT_EQ(GetOrDie(ids_[3]), data_[3]);
-  EXPECT_TRUE(VerifyStore(*store_, VerifyOptions{2, {}})->ok());
+  EXPECT_TRUE(testing::Value(VerifyStore(*store_, VerifyOptions{2, {}})).ok());
 }
 
 }  // namespace

@@ -1,5 +1,3 @@
-#include "store/index_rebuild.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,8 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "store/pack_format.h"
-#include "store/verify.h"
+#include "store/maintenance/index_rebuild.h"
+#include "store/maintenance/verify.h"
+#include "store/pack/pack_format.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {

@@ -1,15 +1,17 @@
-#include "store/ingest.h"
-
 #include <filesystem>
 #include <random>
 
 #include <gtest/gtest.h>
 
-#include "store/codec.h"
-#include "store/database_catalog.h"
-#include "store/gc.h"
-#include "store/store_stats.h"
-#include "store/verify.h"
+#include "index/index.h"
+#include "store/catalog/database_catalog.h"
+#include "store/catalog/ingest.h"
+#include "store/maintenance/gc.h"
+#include "store/maintenance/roots.h"
+#include "store/maintenance/store_stats.h"
+#include "store/maintenance/verify.h"
+#include "store/pack/codec.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -33,8 +35,15 @@ class IngestTest : public testing::StoreTest {
 
   std::string Export(const std::string& spec, const std::string& file) {
     auto v = ResolveDatabase(*store_, spec);
-    EXPECT_TRUE(v) << v.error().ToString();
+    if (!v) {
+      ADD_FAILURE() << v.error().ToString();
+      return "";
+    }
     auto m = LoadManifest(*store_, v->manifest);
+    if (!m) {
+      ADD_FAILURE() << m.error().ToString();
+      return "";
+    }
     std::string out;
     for (const auto& s : m->sources) {
       if (s.name != file) continue;
@@ -101,6 +110,7 @@ TEST_F(IngestTest, SameInputGivesSameIdsWhateverTheThreadCount) {
   OpenOptions w;
   w.writable = true;
   auto store2 = ObjectStore::Open(other / "s", c2, w);
+  ASSERT_OK(store2);
   o.database = "db";
   o.version = "v";
   o.files = files;
@@ -246,6 +256,7 @@ TEST_F(IngestTest, RemovingAVersionThenGcFreesWhatOnlyItUsed) {
   ASSERT_TRUE(Ingest("a", "1", {DataFile("mirbase_hairpin.fa.gz")}));
   ASSERT_TRUE(Ingest("b", "1", {DataFile("uniprot_query.fasta")}));
   auto before = ComputeStats(*store_);
+  ASSERT_OK(before);
   ASSERT_TRUE(store_->index().Update(
       [&](index::WriteTxn& txn) { return store_->index().databases().Delete(txn, "a", "1"); }));
   auto roots = DatabaseRoots(*store_);
@@ -253,6 +264,7 @@ TEST_F(IngestTest, RemovingAVersionThenGcFreesWhatOnlyItUsed) {
   auto gc = CollectGarbage(*store_, *roots, GcOptions{false, 0.5});
   ASSERT_TRUE(gc);
   auto after = ComputeStats(*store_);
+  ASSERT_OK(after);
   EXPECT_GT(gc->objects_removed, 0u);
   EXPECT_LT(after->stored_bytes, before->stored_bytes / 2);
   EXPECT_EQ(Export("b", "uniprot_query.fasta"),
@@ -280,6 +292,7 @@ TEST_F(IngestMemoryTest, ATinyMemoryBudgetGivesTheSameVersion) {
   OpenOptions w;
   w.writable = true;
   auto second = ObjectStore::Open(other / "s", config_, w);
+  ASSERT_OK(second);
   o.version = "roomy";
   o.memory_budget_bytes = 32 << 10;  // forces open chunks out to the scratch file
   auto tight = IngestDatabase(**second, o);

@@ -1,6 +1,6 @@
-#include "store/manifest.h"
-
 #include <gtest/gtest.h>
+
+#include "store/catalog/manifest.h"
 
 namespace talaria::store {
 namespace {

@@ -1,8 +1,9 @@
-#include "store/object_cache.h"
-
 #include <thread>
 
 #include <gtest/gtest.h>
+
+#include "store/object/object_cache.h"
+#include "tests/testing/status_matchers.h"
 
 namespace talaria::store {
 namespace {
@@ -22,7 +23,7 @@ TEST(ObjectCache, EvictsLeastRecentlyUsedWithinTheByteBound) {
   EXPECT_FALSE(cache.Lookup(b));
   EXPECT_TRUE(cache.Lookup(c));
   CacheStats s = cache.stats();
-  EXPECT_LE(s.bytes, 1000u);
+  EXPECT_LE(s.charge, 1000u);
   EXPECT_EQ(s.evictions, 1u);
   EXPECT_EQ(s.hits, 3u);
   EXPECT_EQ(s.misses, 1u);
@@ -60,8 +61,8 @@ TEST(ObjectCache, ConcurrentUseKeepsTheBound) {
   }
   for (auto& th : threads) th.join();
   CacheStats s = cache.stats();
-  EXPECT_LE(s.bytes, 50000u);
-  EXPECT_EQ(s.bytes, s.entries * 1000);
+  EXPECT_LE(s.charge, 50000u);
+  EXPECT_EQ(s.charge, s.entries * 1000);
   EXPECT_EQ(s.hits + s.misses, 16000u);
 }
 

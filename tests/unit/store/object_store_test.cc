@@ -1,10 +1,10 @@
-#include "store/object_store.h"
-
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include "store/store_stats.h"
+#include "store/maintenance/store_stats.h"
+#include "store/object/object_store.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -37,11 +37,13 @@ TEST_F(ObjectStoreTest, IdenticalContentIsStoredOnce) {
   std::string data = FastaLikeText(100000, 3);
   ObjectId a = PutOrDie(data);
   auto stats_before = ComputeStats(*store_);
+  ASSERT_OK(stats_before);
   ObjectId b = PutOrDie(data);
   auto batch = store_->PutBatch(std::vector<std::string_view>{data, data});
   ASSERT_TRUE(batch);
   EXPECT_EQ(a, b);
   auto stats_after = ComputeStats(*store_);
+  ASSERT_OK(stats_after);
   EXPECT_EQ(stats_after->objects, 1u);
   EXPECT_EQ(stats_after->pack_bytes, stats_before->pack_bytes);
 }
@@ -76,6 +78,7 @@ TEST_F(ObjectStoreTest, DeltaAgainstSimilarBaseIsSmallAndReadsBackExactly) {
   o.base = base;
   ObjectId id = PutOrDie(v2, o);
   auto info = store_->Stat(id);
+  ASSERT_OK(info);
   EXPECT_EQ(info->entry.base, base);
   EXPECT_EQ(info->entry.depth, 1);
   EXPECT_LT(info->entry.stored_len, 1000u);
@@ -120,6 +123,7 @@ TEST_F(ObjectStoreTest, PacksRollAtTheSizeLimitAndAllObjectsStayReadable) {
     objects.emplace_back(PutOrDie(data), data);
   }
   auto stats = ComputeStats(*store_);
+  ASSERT_OK(stats);
   EXPECT_GE(stats->packs, 4u);
   Reopen(false);
   for (const auto& [id, data] : objects) EXPECT_EQ(GetOrDie(id), data);

@@ -1,17 +1,18 @@
-#include "store/optimize.h"
-
 #include <cmath>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include "store/access_log.h"
-#include "store/analyze.h"
-#include "store/database_catalog.h"
-#include "store/ingest.h"
-#include "store/store_stats.h"
-#include "store/verify.h"
-#include "store/warm_list.h"
+#include "index/index.h"
+#include "store/catalog/database_catalog.h"
+#include "store/catalog/ingest.h"
+#include "store/maintenance/analyze.h"
+#include "store/maintenance/optimize.h"
+#include "store/maintenance/store_stats.h"
+#include "store/maintenance/verify.h"
+#include "store/maintenance/warm_list.h"
+#include "store/object/access_log.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -99,6 +100,7 @@ class OptimizeTest : public testing::StoreTest {
 
 TEST_F(OptimizeTest, DeltaEncodingSavesWhatItEstimatesAndKeepsEveryByte) {
   auto before = ComputeStats(*store_);
+  ASSERT_OK(before);
   const StrategyResult delta = CheckHonest(Strategy::kDeltaEncoding);
   EXPECT_GT(delta.changed, 0u);
   // Two releases, one record in five edited: the older chunks shrink to a
@@ -116,6 +118,7 @@ TEST_F(OptimizeTest, ArchivalSavesWhatItEstimates) {
 
 TEST_F(OptimizeTest, CompressionThenDeduplicationGiveBackWhatTheyEstimate) {
   auto before = ComputeStats(*store_);
+  ASSERT_OK(before);
   const StrategyResult compression = CheckHonest(Strategy::kCompression);
   EXPECT_GT(compression.changed, 0u);
   // The superseded copies are still in the packs, until Deduplication;
@@ -127,6 +130,7 @@ TEST_F(OptimizeTest, CompressionThenDeduplicationGiveBackWhatTheyEstimate) {
   const StrategyResult dedup = CheckHonest(Strategy::kDeduplication);
   EXPECT_GT(dedup.changed, 0u);
   auto after = ComputeStats(*store_);
+  ASSERT_OK(after);
   EXPECT_EQ(after->garbage_bytes, 0u);
   EXPECT_EQ(Analyze(*store_, AnalyzeOptions{})->duplicate_objects, 0u);
   // What the pack files lost is what the rewrites saved (within the header
@@ -169,6 +173,7 @@ TEST_F(OptimizeTest, GarbageCollectionAndRepackingGiveBackWhatTheyEstimate) {
   const StrategyResult repack = CheckHonest(Strategy::kRepacking);
   EXPECT_GT(repack.changed, 0u);
   auto stats = ComputeStats(*store_);
+  ASSERT_OK(stats);
   EXPECT_EQ(stats->garbage_bytes, 0u);
   ExpectDatabasesIntact();
 }
@@ -185,13 +190,16 @@ TEST_F(OptimizeTest, TargetSavingsStopsEarly) {
   EXPECT_TRUE(r->results[1].skipped);
   // Far less than everything DeltaEncoding could do.
   auto rest = Run(Strategy::kDeltaEncoding, Mode::kDryRun);
+  ASSERT_OK(rest);
   EXPECT_GT(rest->results[0].bytes_saved, 0u);
   ExpectDatabasesIntact();
 }
 
 TEST_F(OptimizeTest, CachingWritesTheMostReadChunksFromTalariafsCounts) {
   auto dv = ResolveDatabase(*store_, "db/2");
+  ASSERT_OK(dv);
   auto m = LoadManifest(*store_, dv->manifest);
+  ASSERT_OK(m);
   ASSERT_TRUE(m && m->chunks.size() > 3);
   const core::ObjectId hot = m->chunks[1].id, warm = m->chunks[2].id;
   // What a daemon does: count reads, write them to the access directory.
@@ -220,6 +228,7 @@ TEST_F(OptimizeTest, CachingWritesTheMostReadChunksFromTalariafsCounts) {
   EXPECT_EQ(*list, (std::vector<core::ObjectId>{hot, warm}));
   // Folded into the index, where Compression sees them as hot.
   auto txn = store_->index().BeginRead();
+  ASSERT_OK(txn);
   EXPECT_EQ((*store_->index().chunks().Get(*txn, hot))->access_count, 5u);
 }
 

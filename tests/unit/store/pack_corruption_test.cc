@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "store/frame.h"
-#include "store/pack_format.h"
-#include "store/verify.h"
+#include "store/maintenance/verify.h"
+#include "store/pack/frame.h"
+#include "store/pack/pack_format.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {

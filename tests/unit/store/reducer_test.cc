@@ -1,9 +1,9 @@
-#include "store/reducer.h"
-
 #include <random>
 #include <set>
 
 #include <gtest/gtest.h>
+
+#include "store/reduce/reducer.h"
 
 namespace talaria::store {
 namespace {

@@ -1,17 +1,19 @@
-#include "store/reduction.h"
-
 #include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include "store/database_catalog.h"
-#include "store/delta_record.h"
-#include "store/gc.h"
-#include "store/index_rebuild.h"
-#include "store/ingest.h"
-#include "store/taxonomy_loader.h"
-#include "store/verify.h"
+#include "index/index.h"
+#include "store/catalog/database_catalog.h"
+#include "store/catalog/ingest.h"
+#include "store/catalog/taxonomy_loader.h"
+#include "store/maintenance/gc.h"
+#include "store/maintenance/index_rebuild.h"
+#include "store/maintenance/roots.h"
+#include "store/maintenance/verify.h"
+#include "store/reduce/delta_record.h"
+#include "store/reduce/reduction.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -166,6 +168,7 @@ TEST_F(ReductionTest, IdentityReductionOfFamiliesIsExact) {
   auto first = ParseDeltaLine(deltas.substr(0, deltas.find('\n') + 1));
   ASSERT_TRUE(first);
   auto txn = store_->index().BeginRead();
+  ASSERT_OK(txn);
   EXPECT_EQ(store_->index().reductions().ChildDeltaChunks(*txn, "p90", first->child_id)->size(),
             1u);
   EXPECT_GE(
@@ -347,7 +350,9 @@ TEST_F(ReductionTest, RemovingAProfileThenGcFreesItsObjectsAndKeepsTheDatabase) 
   std::set<core::ObjectId> kept(roots->begin(), roots->end());
   for (const auto& id : objects) EXPECT_EQ(*store_->Has(id), kept.count(id) > 0) << id.Hex();
   auto v = ResolveDatabase(*store_, "db");
+  ASSERT_OK(v);
   auto m = LoadManifest(*store_, v->manifest);
+  ASSERT_OK(m);
   std::string out;
   ASSERT_TRUE(ExportSource(*store_, *m, m->sources[0], [&](std::string_view p) {
     out.append(p);
@@ -377,6 +382,7 @@ TEST_F(ReductionTest, IndexRebuildRestoresProfilesAndForgetsRemovedOnes) {
   EXPECT_EQ((*list)[0].entry.manifest, kept->manifest_id);
   {
     auto txn = store_->index().BeginRead();
+    ASSERT_OK(txn);
     EXPECT_EQ(store_->index().reductions().ChildDeltaChunks(*txn, "kept", first->child_id)->size(),
               1u);
   }

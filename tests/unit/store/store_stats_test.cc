@@ -1,9 +1,8 @@
-#include "store/store_stats.h"
-
 #include <gtest/gtest.h>
 
-#include "store/database_catalog.h"
-#include "store/ingest.h"
+#include "store/catalog/database_catalog.h"
+#include "store/catalog/ingest.h"
+#include "store/maintenance/store_stats.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {

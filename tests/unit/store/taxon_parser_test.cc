@@ -1,6 +1,6 @@
-#include "store/taxon_parser.h"
-
 #include <gtest/gtest.h>
+
+#include "store/fasta/taxon_parser.h"
 
 namespace talaria::store {
 namespace {

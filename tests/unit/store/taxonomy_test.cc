@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "index/chunk_query.h"
-#include "store/database_catalog.h"
-#include "store/ingest.h"
-#include "store/taxonomy_loader.h"
-#include "store/taxonomy_stats.h"
+#include "index/index.h"
+#include "store/catalog/catalog_view.h"
+#include "store/catalog/database_catalog.h"
+#include "store/catalog/ingest.h"
+#include "store/catalog/taxonomy_loader.h"
+#include "store/catalog/taxonomy_stats.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -79,6 +82,7 @@ TEST_F(TaxonomyTest, LoadsTheTreeWithNamesRanksAndSubtrees) {
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->nodes, 7u);
   auto txn = store_->index().BeginRead();
+  ASSERT_OK(txn);
   const auto& tax = store_->index().taxonomy();
   auto human = tax.Get(*txn, 9606);
   ASSERT_TRUE(human && *human);
@@ -86,9 +90,11 @@ TEST_F(TaxonomyTest, LoadsTheTreeWithNamesRanksAndSubtrees) {
   EXPECT_EQ((*human)->rank, "species");
   EXPECT_EQ((*human)->parent, 40674u);
   auto sub = tax.Subtree(*txn, 40674);
+  ASSERT_OK(sub);
   std::sort(sub->begin(), sub->end());
   EXPECT_EQ(*sub, (std::vector<uint32_t>{9606, 10090, 40674}));
   auto lineage = tax.Lineage(*txn, 10090);
+  ASSERT_OK(lineage);
   ASSERT_EQ(lineage->size(), 4u);
   EXPECT_EQ(lineage->back().taxid, 1u);
 }
@@ -117,6 +123,7 @@ TEST_F(TaxonomyTest, StatsPerTaxonEqualCountsFromTheSourceFile) {
   }
   auto human = std::find_if(stats->taxa.begin(), stats->taxa.end(),
                             [](const TaxonCount& t) { return t.taxon == 9606; });
+  ASSERT_NE(human, stats->taxa.end());
   EXPECT_EQ(human->name, "Homo sapiens");
 }
 
@@ -125,6 +132,7 @@ TEST_F(TaxonomyTest, QueriesSelectChunksByTaxonSubtreeSizeAndLimit) {
   testing::WriteFile(dir_ / "in.fasta", MakeFasta(3000, {562, 9606, 10090}, &truth));
   ASSERT_TRUE(Ingest("1", dir_ / "in.fasta"));
   auto txn = store_->index().BeginRead();
+  ASSERT_OK(txn);
   auto run = [&](index::ChunkQuery q) {
     auto hits = index::RunChunkQuery(*txn, store_->index().chunks(), store_->index().objects(), q);
     EXPECT_TRUE(hits);
@@ -163,6 +171,7 @@ TEST_F(TaxonomyTest, TaxmapWinsOverTheHeader) {
   EXPECT_EQ(r->taxmap_rows, 2u);
   EXPECT_EQ(r->taxmap_hits, 2u);
   auto stats = ComputeTaxonomyStats(*store_, std::string("db"));
+  ASSERT_OK(stats);
   std::map<uint32_t, uint64_t> got;
   for (const auto& t : stats->taxa) got[t.taxon] = t.records;
   EXPECT_EQ(got, (std::map<uint32_t, uint64_t>{{562, 1}, {9606, 1}, {10090, 1}}));
@@ -179,11 +188,7 @@ TEST_F(TaxonomyTest, RemovingAVersionDropsChunksOnlyItUsed) {
                      MakeFasta(800, {562, 9606}, &truth) + ">extra OX=10090\nMKV\n");
   ASSERT_TRUE(Ingest("1", dir_ / "a.fasta"));
   ASSERT_TRUE(Ingest("2", dir_ / "b.fasta"));
-  auto count = [&]() {
-    auto txn = store_->index().BeginRead();
-    return index::RunChunkQuery(*txn, store_->index().chunks(), store_->index().objects(), {})
-        ->size();
-  };
+  auto count = [&]() { return testing::Value(CatalogView(*store_).QueryChunks({})).size(); };
   size_t both = count();
   ASSERT_TRUE(RemoveDatabaseVersion(*store_, "db", "2"));
   size_t one = count();

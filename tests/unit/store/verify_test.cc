@@ -1,12 +1,13 @@
-#include "store/verify.h"
-
 #include <random>
 #include <set>
 
 #include <gtest/gtest.h>
 
-#include "store/database_catalog.h"
-#include "store/ingest.h"
+#include "index/index.h"
+#include "store/catalog/database_catalog.h"
+#include "store/catalog/ingest.h"
+#include "store/maintenance/verify.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -34,10 +35,8 @@ class VerifyTest : public testing::StoreTest {
     o.chunking.target_chunk_bytes = 2048;
     auto r = store::IngestDatabase(*store_, o);
     EXPECT_TRUE(r) << r.error().ToString();
-    auto v = ResolveDatabase(*store_, "db");
-    auto m = LoadManifest(*store_, v->manifest);
-    EXPECT_TRUE(m);
-    return *m;
+    auto v = testing::Value(ResolveDatabase(*store_, "db"));
+    return testing::Value(LoadManifest(*store_, v.manifest));
   }
 };
 

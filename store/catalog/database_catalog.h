@@ -1,0 +1,44 @@
+#pragma once
+
+// Reading the databases a store holds: resolving NAME[/VERSION], loading
+// manifests and layouts, giving back a source file byte for byte, and the
+// set of objects every registered version needs (gc roots).
+//
+// Thread-safe (as the ObjectStore).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/entries.h"
+#include "store/catalog/manifest.h"
+#include "store/object/object_store.h"
+
+namespace talaria::store {
+
+// "NAME" (its current version) or "NAME/VERSION". kNotFound names what is missing.
+core::Result<index::DatabaseVersion> ResolveDatabase(ObjectStore& store, const std::string& spec);
+
+core::Result<DatabaseManifest> LoadManifest(ObjectStore& store, const core::ObjectId& id);
+
+// Writes source file `source` of the manifest, byte for byte, to `out` in
+// pieces (streamed: one chunk in memory at a time). Checks the SHA-256 of
+// what it wrote against the manifest (kCorruption on mismatch).
+core::Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest,
+                          const SourceFile& source,
+                          const std::function<core::Status(std::string_view)>& out);
+
+// Removes a version from the catalogue, and from the chunk tables every
+// chunk no remaining version uses. The objects stay until gc.
+// kNotFound if there is no such version.
+core::Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
+                                   const std::string& version);
+
+// The objects one version needs (without delta bases): its manifest
+// `manifest_id`, the layouts of its sources, its chunks and record indexes.
+std::vector<core::ObjectId> VersionObjects(const core::ObjectId& manifest_id,
+                                           const DatabaseManifest& m);
+
+}  // namespace talaria::store
