@@ -69,12 +69,16 @@ core::Result<store::StoreConfig> CliContext::Config(const std::string& store_dir
   return config;
 }
 
-core::Result<std::unique_ptr<store::ObjectStore>> CliContext::OpenStore(bool writable) const {
+core::Result<std::unique_ptr<store::ObjectStore>> CliContext::OpenStore() const {
   std::string dir = StoreDir();
   TALARIA_ASSIGN_OR_RETURN(store::StoreConfig config, Config(dir));
-  store::OpenOptions options;
-  options.writable = writable;
-  return store::ObjectStore::Open(dir, config, options);
+  return store::ObjectStore::Open(dir, config);
+}
+
+core::Result<std::unique_ptr<store::WritableStore>> CliContext::OpenWritableStore() const {
+  std::string dir = StoreDir();
+  TALARIA_ASSIGN_OR_RETURN(store::StoreConfig config, Config(dir));
+  return store::WritableStore::Open(dir, config);
 }
 
 int Fail(const core::Error& error) { return Fail(error.ToString()); }

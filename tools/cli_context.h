@@ -12,7 +12,7 @@
 
 #include "store/core/status.h"
 #include "store/object/config.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "tools/exit_codes.h"
 
 namespace talaria::tools {
@@ -42,7 +42,10 @@ class CliContext {
   core::Result<store::StoreConfig> Config(const std::string& store_dir) const;
   // Applies the codec flags on top of `config`.
   core::Status ApplyFlags(store::StoreConfig* config) const;
-  core::Result<std::unique_ptr<store::ObjectStore>> OpenStore(bool writable) const;
+  // The store for reading; any number may be open at once.
+  core::Result<std::unique_ptr<store::ObjectStore>> OpenStore() const;
+  // The store for writing, under its writer lock (waits for another writer).
+  core::Result<std::unique_ptr<store::WritableStore>> OpenWritableStore() const;
 };
 
 // Prints "talaria-store: <message>" on stderr and returns kExitFailed.

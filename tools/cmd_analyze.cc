@@ -77,7 +77,7 @@ void AddAnalyzeCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   cmd->add_option("--sample", *sample, "Objects tried per estimate")->capture_default_str();
   cmd->callback([&ctx, run, json, sample] {
     *run = [&ctx, json, sample] {
-      auto store = ctx.OpenStore(false);
+      auto store = ctx.OpenStore();
       if (!store) return Fail(store.error());
       store::AnalyzeOptions options;
       options.sample = *sample;

@@ -18,7 +18,7 @@ namespace talaria::tools {
 namespace {
 
 int RunLs(const CliContext& ctx, bool json) {
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   auto all = store::CatalogView(**store).AllVersions();
   if (!all) return Fail(all.error());
@@ -57,7 +57,7 @@ struct OpenedVersion {
 
 core::Result<OpenedVersion> OpenVersion(const CliContext& ctx, const std::string& spec) {
   OpenedVersion o;
-  TALARIA_ASSIGN_OR_RETURN(o.store, ctx.OpenStore(false));
+  TALARIA_ASSIGN_OR_RETURN(o.store, ctx.OpenStore());
   TALARIA_ASSIGN_OR_RETURN(o.version, store::ResolveDatabase(*o.store, spec));
   TALARIA_ASSIGN_OR_RETURN(o.manifest, store::LoadManifest(*o.store, o.version.manifest));
   return o;
@@ -101,7 +101,7 @@ int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
 }
 
 int RunRm(const CliContext& ctx, const std::string& name, const std::string& version) {
-  auto store = ctx.OpenStore(true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   auto st = store::RemoveDatabaseVersion(**store, name, version);
   if (!st) return Fail(st.error());

@@ -29,7 +29,7 @@ int RunGc(const CliContext& ctx, const GcArgs& args) {
     if (!kept) return Fail(kept.error());
     roots = std::move(*kept);
   }
-  auto store = ctx.OpenStore(/*writable=*/true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   auto db_roots = store::DatabaseRoots(**store);
   if (!db_roots) return Fail(db_roots.error());

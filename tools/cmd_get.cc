@@ -21,7 +21,7 @@ void AddGetCommand(CLI::App& app, CliContext& ctx, Runner* run) {
     *run = [&ctx, id, out] {
       auto oid = core::ObjectId::Parse(*id);
       if (!oid) return Fail(oid.error());
-      auto store = ctx.OpenStore(false);
+      auto store = ctx.OpenStore();
       if (!store) return Fail(store.error());
       auto data = (*store)->Get(*oid);
       if (!data) return Fail(data.error());

@@ -17,7 +17,7 @@ void AddHasCommand(CLI::App& app, CliContext& ctx, Runner* run) {
     *run = [&ctx, id] {
       auto oid = core::ObjectId::Parse(*id);
       if (!oid) return Fail(oid.error());
-      auto store = ctx.OpenStore(false);
+      auto store = ctx.OpenStore();
       if (!store) return Fail(store.error());
       auto has = (*store)->Has(*oid);
       if (!has) return Fail(has.error());

@@ -49,7 +49,7 @@ class IngestProgressLine {
 };
 
 int RunIngest(const CliContext& ctx, const IngestArgs& args) {
-  auto store = ctx.OpenStore(/*writable=*/true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   store::IngestOptions o;
   o.database = args.db;

@@ -34,7 +34,7 @@ void AddLsCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   cmd->add_flag("--json", *json, "Print a JSON array instead of text");
   cmd->callback([&ctx, run, json] {
     *run = [&ctx, json] {
-      auto store = ctx.OpenStore(false);
+      auto store = ctx.OpenStore();
       if (!store) return Fail(store.error());
       auto list = (*store)->List();
       if (!list) return Fail(list.error());

@@ -166,7 +166,7 @@ int RunOptimize(const CliContext& ctx, const OptimizeArgs& args) {
   }
   // Dry runs and estimates still take the writer lock: the store must not
   // change under the plan they report.
-  auto store = ctx.OpenStore(/*writable=*/true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   auto r = store::Optimize(**store, options);
   if (!r) return Fail(r.error());

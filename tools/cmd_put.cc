@@ -34,7 +34,7 @@ int RunPut(const CliContext& ctx, const PutArgs& args) {
     if (!base) return Fail(base.error().WithContext("--base"));
     options.base = *base;
   }
-  auto store = ctx.OpenStore(/*writable=*/true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   // Batches bound memory and fsyncs: one commit per 64 files or 256 MiB.
   constexpr size_t kBatchFiles = 64;

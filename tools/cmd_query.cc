@@ -55,7 +55,7 @@ int RunQuery(const CliContext& ctx, const QueryArgs& args) {
     if (auto st = ParseSizeRange(args.size, &q); !st) return Fail(st.error());
   }
   if (!args.has_reference.empty()) q.has_reference = args.has_reference == "yes";
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   const store::CatalogView catalog(**store);
   for (uint32_t t : args.taxa) {

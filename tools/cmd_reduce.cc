@@ -79,7 +79,7 @@ int RunReduce(const CliContext& ctx, const ReduceArgs& args) {
   o.parameters.rank = args.rank;
   o.parameters.min_length = args.min_length;
   o.parameters.window_bytes = args.window_bytes;
-  auto store = ctx.OpenStore(/*writable=*/true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   o.threads = (*store)->config().effective_threads();
   std::optional<ReduceStatusLine> status;

@@ -25,7 +25,7 @@ nlohmann::json InfoJson(const store::ReductionInfo& r) {
 }
 
 int RunLs(const CliContext& ctx, bool json) {
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   auto all = store::ListReductions(**store);
   if (!all) return Fail(all.error());
@@ -47,7 +47,7 @@ int RunLs(const CliContext& ctx, bool json) {
 }
 
 int RunShow(const CliContext& ctx, const std::string& profile, bool json) {
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   auto r = store::LoadReduction(**store, profile);
   if (!r) return Fail(r.error());
@@ -61,7 +61,7 @@ int RunShow(const CliContext& ctx, const std::string& profile, bool json) {
 }
 
 int RunRm(const CliContext& ctx, const std::string& profile) {
-  auto store = ctx.OpenStore(true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   auto st = store::RemoveReduction(**store, profile);
   if (!st) return Fail(st.error());
@@ -72,7 +72,7 @@ int RunRm(const CliContext& ctx, const std::string& profile) {
 
 int RunExport(const CliContext& ctx, const std::string& profile, const std::string& file,
               const std::string& out) {
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   auto r = store::LoadReduction(**store, profile);
   if (!r) return Fail(r.error());
@@ -99,7 +99,7 @@ int RunExport(const CliContext& ctx, const std::string& profile, const std::stri
 }
 
 int RunImport(const CliContext& ctx, const store::ImportOptions& options) {
-  auto store = ctx.OpenStore(true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   auto r = store::ImportReduction(**store, options);
   if (!r) return Fail(r.error());

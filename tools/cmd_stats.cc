@@ -100,7 +100,7 @@ void AddStatsCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   cmd->add_option("--top", *top, "Taxa listed (most sequences first)")->capture_default_str();
   cmd->callback([&ctx, run, json, top] {
     *run = [&ctx, json, top] {
-      auto store = ctx.OpenStore(false);
+      auto store = ctx.OpenStore();
       if (!store) return Fail(store.error());
       auto stats = store::ComputeStats(**store);
       if (!stats) return Fail(stats.error());

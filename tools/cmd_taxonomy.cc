@@ -15,7 +15,7 @@ namespace talaria::tools {
 namespace {
 
 int RunLoad(const CliContext& ctx, const std::string& nodes, const std::string& names) {
-  auto store = ctx.OpenStore(true);
+  auto store = ctx.OpenWritableStore();
   if (!store) return Fail(store.error());
   auto r = store::LoadTaxonomy(**store, nodes, names);
   if (!r) return Fail(r.error());
@@ -24,7 +24,7 @@ int RunLoad(const CliContext& ctx, const std::string& nodes, const std::string& 
 }
 
 int RunStats(const CliContext& ctx, const std::string& db, size_t top, bool json) {
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   auto s = store::ComputeTaxonomyStats(**store,
                                        db.empty() ? std::nullopt : std::optional<std::string>(db));
@@ -65,7 +65,7 @@ int RunStats(const CliContext& ctx, const std::string& db, size_t top, bool json
 }
 
 int RunShow(const CliContext& ctx, uint32_t taxid, bool json) {
-  auto store = ctx.OpenStore(false);
+  auto store = ctx.OpenStore();
   if (!store) return Fail(store.error());
   const store::CatalogView catalog(**store);
   auto lineage = catalog.Lineage(taxid);

@@ -13,7 +13,7 @@ namespace talaria::tools {
 namespace {
 
 core::Result<store::VerifyReport> Verify(const CliContext& ctx, double sample) {
-  TALARIA_ASSIGN_OR_RETURN(auto store, ctx.OpenStore(false));
+  TALARIA_ASSIGN_OR_RETURN(auto store, ctx.OpenStore());
   store::VerifyOptions options;
   options.threads = store->config().effective_threads();
   options.sample = sample;

@@ -16,7 +16,7 @@ constexpr char kMetaGeneration[] = "catalog_generation";
 }  // namespace
 
 Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
-    ObjectStore& store, const std::vector<index::DatabaseVersion>& versions) {
+    WritableStore& store, const std::vector<index::DatabaseVersion>& versions) {
   std::vector<std::pair<std::string, index::ReductionEntry>> reductions;
   {
     TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
@@ -26,7 +26,7 @@ Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
 }
 
 Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
-    ObjectStore& store, const std::vector<index::DatabaseVersion>& versions,
+    WritableStore& store, const std::vector<index::DatabaseVersion>& versions,
     const std::vector<std::pair<std::string, index::ReductionEntry>>& reductions) {
   uint64_t generation = 1;
   {
@@ -52,7 +52,7 @@ Result<std::pair<ObjectId, uint64_t>> PutCatalogSnapshot(
   return std::make_pair(id, generation);
 }
 
-core::Status RecordCatalogSnapshot(ObjectStore& store, index::WriteTxn& txn, const ObjectId& id,
+core::Status RecordCatalogSnapshot(WritableStore& store, index::WriteTxn& txn, const ObjectId& id,
                                    uint64_t generation) {
   TALARIA_RETURN_IF_ERROR(store.index().meta().PutString(txn, kMetaCatalog, id.view()));
   return store.index().meta().PutU64(txn, kMetaGeneration, generation);

@@ -17,7 +17,7 @@
 
 #include "index/entries.h"
 #include "store/core/object_id.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 
 namespace talaria::index {
 class WriteTxn;
@@ -36,14 +36,14 @@ struct CatalogSnapshot {
 // Stores a snapshot of `versions` and `reductions` with the next generation;
 // returns its id and generation.
 core::Result<std::pair<core::ObjectId, uint64_t>> PutCatalogSnapshot(
-    ObjectStore& store, const std::vector<index::DatabaseVersion>& versions,
+    WritableStore& store, const std::vector<index::DatabaseVersion>& versions,
     const std::vector<std::pair<std::string, index::ReductionEntry>>& reductions);
 // The same with the reduction profiles the index holds now.
 core::Result<std::pair<core::ObjectId, uint64_t>> PutCatalogSnapshot(
-    ObjectStore& store, const std::vector<index::DatabaseVersion>& versions);
+    WritableStore& store, const std::vector<index::DatabaseVersion>& versions);
 
 // Records the snapshot as the current one (inside the change's transaction).
-core::Status RecordCatalogSnapshot(ObjectStore& store, index::WriteTxn& txn,
+core::Status RecordCatalogSnapshot(WritableStore& store, index::WriteTxn& txn,
                                    const core::ObjectId& id, uint64_t generation);
 
 // The recorded snapshot's id, if any (a gc root).

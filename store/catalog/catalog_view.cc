@@ -26,24 +26,24 @@ auto Read(ObjectStore* store, Fn&& fn)
 
 Result<std::vector<DatabaseVersion>> CatalogView::AllVersions() const {
   return Read(store_,
-              [](index::Index& ix, index::ReadTxn& txn) { return ix.databases().List(txn); });
+              [](const index::Index& ix, index::ReadTxn& txn) { return ix.databases().List(txn); });
 }
 
 Result<std::vector<DatabaseVersion>> CatalogView::Versions(const std::string& db) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.databases().Versions(txn, db);
   });
 }
 
 Result<std::optional<DatabaseVersion>> CatalogView::Version(const std::string& db,
                                                             const std::string& version) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.databases().Get(txn, db, version);
   });
 }
 
 Result<std::optional<DatabaseVersion>> CatalogView::Current(const std::string& db) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.databases().Current(txn, db);
   });
 }
@@ -61,61 +61,63 @@ Result<std::vector<DatabaseVersion>> CatalogView::CurrentVersions() const {
 }
 
 Result<std::optional<TaxonNode>> CatalogView::Taxon(uint32_t taxid) const {
-  return Read(store_,
-              [&](index::Index& ix, index::ReadTxn& txn) { return ix.taxonomy().Get(txn, taxid); });
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
+    return ix.taxonomy().Get(txn, taxid);
+  });
 }
 
 Result<std::vector<uint32_t>> CatalogView::Subtree(uint32_t taxid) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.taxonomy().Subtree(txn, taxid);
   });
 }
 
 Result<std::vector<TaxonNode>> CatalogView::Lineage(uint32_t taxid) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.taxonomy().Lineage(txn, taxid);
   });
 }
 
 Result<size_t> CatalogView::TaxonCount() const {
   return Read(store_,
-              [](index::Index& ix, index::ReadTxn& txn) { return ix.taxonomy().Count(txn); });
+              [](const index::Index& ix, index::ReadTxn& txn) { return ix.taxonomy().Count(txn); });
 }
 
 Result<uint64_t> CatalogView::TaxonomyGeneration() const {
   TALARIA_ASSIGN_OR_RETURN(std::optional<uint64_t> generation,
-                           Read(store_, [](index::Index& ix, index::ReadTxn& txn) {
+                           Read(store_, [](const index::Index& ix, index::ReadTxn& txn) {
                              return ix.meta().GetU64(txn, index::kMetaTaxonomyGeneration);
                            }));
   return generation.value_or(0);
 }
 
 Result<std::vector<ObjectId>> CatalogView::ChunksOfTaxon(uint32_t taxid) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.chunks().FindByTaxon(txn, taxid);
   });
 }
 
 Result<std::vector<ChunkHit>> CatalogView::QueryChunks(const ChunkQuery& query) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return index::RunChunkQuery(txn, ix.chunks(), ix.objects(), query);
   });
 }
 
 Result<std::optional<ReductionEntry>> CatalogView::Reduction(const std::string& profile) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.reductions().Get(txn, profile);
   });
 }
 
 Result<std::vector<std::pair<std::string, ReductionEntry>>> CatalogView::Reductions() const {
-  return Read(store_,
-              [](index::Index& ix, index::ReadTxn& txn) { return ix.reductions().List(txn); });
+  return Read(store_, [](const index::Index& ix, index::ReadTxn& txn) {
+    return ix.reductions().List(txn);
+  });
 }
 
 Result<std::vector<std::pair<ObjectId, ObjectEntry>>> CatalogView::ObjectPage(
     const std::optional<ObjectId>& after, size_t limit) const {
-  return Read(store_, [&](index::Index& ix, index::ReadTxn& txn) {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.objects().Page(txn, after, limit);
   });
 }

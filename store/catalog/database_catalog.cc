@@ -96,7 +96,7 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
   return core::OkStatus();
 }
 
-Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
+Status RemoveDatabaseVersion(WritableStore& store, const std::string& name,
                              const std::string& version) {
   TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion gone,
                            ResolveDatabase(store, name + "/" + version));

@@ -14,7 +14,7 @@
 
 #include "index/entries.h"
 #include "store/catalog/manifest.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 
 namespace talaria::store {
 
@@ -33,7 +33,7 @@ core::Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest,
 // Removes a version from the catalogue, and from the chunk tables every
 // chunk no remaining version uses. The objects stay until gc.
 // kNotFound if there is no such version.
-core::Status RemoveDatabaseVersion(ObjectStore& store, const std::string& name,
+core::Status RemoveDatabaseVersion(WritableStore& store, const std::string& name,
                                    const std::string& version);
 
 // The objects one version needs (without delta bases): its manifest

@@ -75,7 +75,7 @@ std::vector<std::string_view> RecordIds(std::string_view chunk) {
 // version that shares the most record ids with it.
 class BaseChooser {
  public:
-  BaseChooser(ObjectStore& store, const DatabaseManifest* previous) : store_(store) {
+  BaseChooser(WritableStore& store, const DatabaseManifest* previous) : store_(store) {
     if (!previous) return;
     for (const ManifestChunk& c : previous->chunks) by_taxon_[c.taxon].push_back(c.id);
   }
@@ -123,7 +123,7 @@ class BaseChooser {
     return &owners_.emplace(taxon, std::move(map)).first->second;
   }
 
-  ObjectStore& store_;
+  WritableStore& store_;
   std::map<TaxonId, std::vector<ObjectId>> by_taxon_;
   std::map<TaxonId, OwnerMap> owners_;
   size_t remembered_ = 0;
@@ -143,7 +143,7 @@ struct ChunkMeta {
 // The StatefulStorage operations for an ingest, in the index's `state` table.
 class IngestState {
  public:
-  IngestState(ObjectStore& store, const IngestOptions& options)
+  IngestState(WritableStore& store, const IngestOptions& options)
       : store_(store), key_("ingest:" + options.database + "/" + options.version) {
     for (const std::string& f : options.files) files_.push_back(f);
   }
@@ -182,14 +182,14 @@ class IngestState {
         [&](index::WriteTxn& txn) { return store_.index().state().Put(txn, key_, j.dump()); });
   }
 
-  ObjectStore& store_;
+  WritableStore& store_;
   std::string key_;
   std::vector<std::string> files_;
 };
 
 class IngestJob {
  public:
-  IngestJob(ObjectStore& store, const IngestOptions& options, const DatabaseManifest* previous,
+  IngestJob(WritableStore& store, const IngestOptions& options, const DatabaseManifest* previous,
             TaxMap* taxmap, IngestState* state)
       : store_(store),
         options_(options),
@@ -401,7 +401,7 @@ class IngestJob {
     return core::OkStatus();
   }
 
-  ObjectStore& store_;
+  WritableStore& store_;
   const IngestOptions& options_;
   const DatabaseManifest* previous_;
   TaxMap* taxmap_;
@@ -424,7 +424,7 @@ class IngestJob {
   uint64_t new_chunks_ = 0, new_deltas_ = 0, new_chunk_bytes_ = 0;
 };
 
-Status Publish(ObjectStore& store, const IngestOptions& options, const ObjectId& manifest_id,
+Status Publish(WritableStore& store, const IngestOptions& options, const ObjectId& manifest_id,
                const DatabaseManifest& manifest, const IngestState& state, IngestResult* result) {
   uint64_t now = options.now_unix_s;
   if (now == 0) {
@@ -497,7 +497,7 @@ Status ValidateVersionName(const std::string& version) {
   return core::OkStatus();
 }
 
-Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& options) {
+Result<IngestResult> IngestDatabase(WritableStore& store, const IngestOptions& options) {
   TALARIA_RETURN_IF_ERROR(ValidateDatabaseName(options.database));
   TALARIA_RETURN_IF_ERROR(ValidateVersionName(options.version));
   if (options.files.empty()) return core::InvalidArgument("no input files");
@@ -536,7 +536,7 @@ Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& opt
     spdlog::info("resuming an interrupted ingest of {}/{} ({} chunks already stored)",
                  options.database, options.version, *resumable);
   }
-  TALARIA_ASSIGN_OR_RETURN(ObjectStore::WriteMark mark, store.Mark());
+  TALARIA_ASSIGN_OR_RETURN(WritableStore::WriteMark mark, store.Mark());
   DatabaseManifest manifest;
   manifest.database = options.database;
   manifest.version = options.version;

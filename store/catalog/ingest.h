@@ -23,7 +23,7 @@
 #include "store/core/object_id.h"
 #include "store/fasta/chunker.h"
 #include "store/fasta/fasta_reader.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "store/pack/codec.h"
 
 namespace talaria::store {
@@ -78,7 +78,7 @@ struct IngestResult {
 
 // kInvalidArgument for a bad name/version, or a version that exists with
 // other content (versions are immutable); kParse for malformed FASTA.
-core::Result<IngestResult> IngestDatabase(ObjectStore& store, const IngestOptions& options);
+core::Result<IngestResult> IngestDatabase(WritableStore& store, const IngestOptions& options);
 
 // Database and version names: 1-128 of [A-Za-z0-9._+-], not "." or "..";
 // a version may not be "current".

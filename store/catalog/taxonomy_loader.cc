@@ -47,7 +47,7 @@ Status ForEachDmpLine(const std::string& path, Fn&& fn) {
 
 }  // namespace
 
-Result<TaxonomyLoadResult> LoadTaxonomy(ObjectStore& store, const std::string& nodes_dmp,
+Result<TaxonomyLoadResult> LoadTaxonomy(WritableStore& store, const std::string& nodes_dmp,
                                         const std::string& names_dmp) {
   TaxonomyLoadResult result;
   std::unordered_map<uint32_t, std::string> names;

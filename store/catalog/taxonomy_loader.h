@@ -9,7 +9,7 @@
 #include <string>
 
 #include "store/core/status.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 
 namespace talaria::store {
 
@@ -18,7 +18,7 @@ struct TaxonomyLoadResult {
   uint64_t names = 0;  // scientific names found
 };
 
-core::Result<TaxonomyLoadResult> LoadTaxonomy(ObjectStore& store, const std::string& nodes_dmp,
+core::Result<TaxonomyLoadResult> LoadTaxonomy(WritableStore& store, const std::string& nodes_dmp,
                                               const std::string& names_dmp);
 
 }  // namespace talaria::store

@@ -11,9 +11,7 @@ namespace talaria::store {
 using core::Result;
 using core::Status;
 
-Result<uint64_t> FoldAccessLogs(ObjectStore& store) {
-  if (!store.writable())
-    return core::InvalidArgument("folding access counts needs a writable store");
+Result<uint64_t> FoldAccessLogs(WritableStore& store) {
   TALARIA_ASSIGN_OR_RETURN(PendingCounts pending, ReadPendingAccess(store.paths()));
   if (pending.files.empty()) return uint64_t{0};
   const AccessCounts& counts = pending.counts;

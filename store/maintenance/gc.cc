@@ -55,10 +55,9 @@ std::vector<uint64_t> OrphanPacks(ObjectStore& store, const std::map<uint64_t, P
 
 }  // namespace
 
-Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<ObjectId>& roots,
+Result<GcResult> CollectGarbage(WritableStore& store, const std::vector<ObjectId>& roots,
                                 const GcOptions& options) {
   GcResult result;
-  if (!store.writable()) return core::InvalidArgument("gc needs a store opened for writing");
   TALARIA_ASSIGN_OR_RETURN(auto list, store.List());
   std::unordered_map<ObjectId, ObjectInfo> all;
   for (auto& info : list) all.emplace(info.id, info);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "store/core/object_id.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 
 namespace talaria::store {
 
@@ -43,7 +43,8 @@ struct GcResult {
   std::vector<core::ObjectId> moved;          // live objects copied to a new pack
 };
 
-core::Result<GcResult> CollectGarbage(ObjectStore& store, const std::vector<core::ObjectId>& roots,
+core::Result<GcResult> CollectGarbage(WritableStore& store,
+                                      const std::vector<core::ObjectId>& roots,
                                       const GcOptions& options);
 
 }  // namespace talaria::store

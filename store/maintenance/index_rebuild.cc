@@ -13,7 +13,7 @@
 #include "store/core/checksum.h"
 #include "store/core/file_io.h"
 #include "store/core/store_paths.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "store/object/writer_lock.h"
 #include "store/pack/frame.h"
 #include "store/pack/pack_reader.h"
@@ -35,9 +35,10 @@ struct Found {
 // The newest catalogue snapshot in the store, written back into the
 // `databases` table (with the chunk index of every version it names) and the
 // reduction tables.
-Result<uint64_t> RestoreCatalog(const std::string& root) {
+Result<uint64_t> RestoreCatalog(const std::string& root, WriterLock lock) {
   StoreConfig config;
-  TALARIA_ASSIGN_OR_RETURN(auto store, ObjectStore::Open(root, config, OpenOptions{}));
+  TALARIA_ASSIGN_OR_RETURN(auto store,
+                           WritableStore::Open(root, config, OpenOptions{}, std::move(lock)));
   std::optional<CatalogSnapshot> newest;
   ObjectId newest_id;
   TALARIA_ASSIGN_OR_RETURN(auto objects, store->List());
@@ -152,7 +153,7 @@ Result<RebuildResult> RebuildIndex(const std::string& root) {
   TALARIA_RETURN_IF_ERROR(core::Rename(fresh, paths.index_dir()));
   TALARIA_RETURN_IF_ERROR(core::FsyncDir(root));
   TALARIA_RETURN_IF_ERROR(core::RemoveTree(old));
-  TALARIA_ASSIGN_OR_RETURN(result.database_versions, RestoreCatalog(root));
+  TALARIA_ASSIGN_OR_RETURN(result.database_versions, RestoreCatalog(root, std::move(lock)));
   return result;
 }
 

@@ -53,7 +53,7 @@ uint64_t PackFileBytes(const StorePaths& paths) {
 
 // What every strategy works with.
 struct Context {
-  ObjectStore& store;
+  WritableStore& store;
   const OptimizeOptions& options;
   OptimizeReport* report;
   std::unordered_set<ObjectId> touched;  // objects written or moved (kRun)
@@ -113,23 +113,23 @@ struct Rewrite {
 
 // The new record of one planned rewrite, or nullopt when it does not save
 // enough to be worth writing.
-Result<std::optional<ObjectStore::Prepared>> Encode(ObjectStore& store, const Rewrite& w) {
+Result<std::optional<WritableStore::Prepared>> Encode(WritableStore& store, const Rewrite& w) {
   TALARIA_ASSIGN_OR_RETURN(auto raw, store.GetUncounted(w.id));
-  TALARIA_ASSIGN_OR_RETURN(ObjectStore::Prepared p, store.Prepare(w.id, *raw, w.options));
+  TALARIA_ASSIGN_OR_RETURN(WritableStore::Prepared p, store.Prepare(w.id, *raw, w.options));
   if (static_cast<double>(p.header.record_len()) >
       (1.0 - w.min_gain) * static_cast<double>(w.old_len)) {
-    return std::optional<ObjectStore::Prepared>();
+    return std::optional<WritableStore::Prepared>();
   }
-  return std::optional<ObjectStore::Prepared>(std::move(p));
+  return std::optional<WritableStore::Prepared>(std::move(p));
 }
 
 // Encodes `indexes` of `plan` in parallel.
-Result<std::vector<std::optional<ObjectStore::Prepared>>> EncodeAll(
-    ObjectStore& store, const std::vector<Rewrite>& plan, const std::vector<size_t>& indexes) {
-  std::vector<Result<std::optional<ObjectStore::Prepared>>> out(indexes.size());
+Result<std::vector<std::optional<WritableStore::Prepared>>> EncodeAll(
+    WritableStore& store, const std::vector<Rewrite>& plan, const std::vector<size_t>& indexes) {
+  std::vector<Result<std::optional<WritableStore::Prepared>>> out(indexes.size());
   core::ParallelFor(indexes.size(), store.config().effective_threads(),
                     [&](size_t i) { out[i] = Encode(store, plan[indexes[i]]); });
-  std::vector<std::optional<ObjectStore::Prepared>> encoded;
+  std::vector<std::optional<WritableStore::Prepared>> encoded;
   for (auto& r : out) {
     if (!r) return core::Propagate(r.error());
     encoded.push_back(std::move(*r));
@@ -189,7 +189,7 @@ Status ApplyRewrites(Context& ctx, const std::vector<Rewrite>& plan, StrategyRes
     for (size_t i = start; i < std::min(plan.size(), start + kBatchObjects); i++)
       batch.push_back(i);
     TALARIA_ASSIGN_OR_RETURN(auto encoded, EncodeAll(ctx.store, plan, batch));
-    std::vector<ObjectStore::Prepared> records;
+    std::vector<WritableStore::Prepared> records;
     uint64_t saved = 0;
     for (size_t i = 0; i < batch.size(); i++) {
       if (!encoded[i]) continue;
@@ -622,12 +622,9 @@ uint64_t OptimizeReport::bytes_saved() const {
   return total;
 }
 
-Result<OptimizeReport> Optimize(ObjectStore& store, const OptimizeOptions& options) {
+Result<OptimizeReport> Optimize(WritableStore& store, const OptimizeOptions& options) {
   OptimizeReport report;
   report.mode = options.mode;
-  if (options.mode == Mode::kRun && !store.writable()) {
-    return core::InvalidArgument("optimize needs a store opened for writing");
-  }
   Context ctx{store, options, &report, {}, 0};
   report.pack_bytes_before = PackFileBytes(store.paths());
   if (ctx.writing()) {

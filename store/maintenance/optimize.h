@@ -41,7 +41,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 
 namespace talaria::store {
 
@@ -120,6 +120,6 @@ struct OptimizeReport {
   uint64_t bytes_saved() const;
 };
 
-core::Result<OptimizeReport> Optimize(ObjectStore& store, const OptimizeOptions& options);
+core::Result<OptimizeReport> Optimize(WritableStore& store, const OptimizeOptions& options);
 
 }  // namespace talaria::store

@@ -25,8 +25,8 @@ namespace {
 
 // Copies the live records of `pack` into the writer's pack and, in the same
 // index commit, moves their entries and forgets the old pack.
-Status CopyLiveRecords(ObjectStore& store, uint64_t pack, const PackUsage& usage) {
-  std::vector<ObjectStore::Prepared> records;
+Status CopyLiveRecords(WritableStore& store, uint64_t pack, const PackUsage& usage) {
+  std::vector<WritableStore::Prepared> records;
   for (const ObjectInfo& info : usage.live) {
     TALARIA_ASSIGN_OR_RETURN(Record r, store.pack_reader().Read(info.entry.pack, info.entry.offset,
                                                                 info.entry.record_len));
@@ -35,7 +35,7 @@ Status CopyLiveRecords(ObjectStore& store, uint64_t pack, const PackUsage& usage
       return core::Corruption("object " + info.id.Hex() + " in pack " + std::to_string(pack) +
                               " is damaged; pack left in place");
     }
-    records.push_back(ObjectStore::Prepared{r.header, std::string(r.frame())});
+    records.push_back(WritableStore::Prepared{r.header, std::string(r.frame())});
   }
   return store.WriteRecords(records, /*skip_existing=*/false, [&](index::WriteTxn& txn) -> Status {
     return store.index().packs().Delete(txn, pack);
@@ -61,7 +61,7 @@ Result<std::map<uint64_t, PackUsage>> IndexedPackUsage(ObjectStore& store) {
   return packs;
 }
 
-Status RepackPacks(ObjectStore& store, const std::vector<uint64_t>& packs, RepackStats* stats) {
+Status RepackPacks(WritableStore& store, const std::vector<uint64_t>& packs, RepackStats* stats) {
   if (packs.empty()) return core::OkStatus();
   TALARIA_ASSIGN_OR_RETURN(auto usage, IndexedPackUsage(store));
   TALARIA_ASSIGN_OR_RETURN(uint64_t current, store.CurrentPack());
@@ -127,7 +127,7 @@ Result<SupersededCopies> FindSupersededCopies(ObjectStore& store,
   return found;
 }
 
-Status RemovePackFile(ObjectStore& store, uint64_t pack, uint64_t* removed_bytes) {
+Status RemovePackFile(WritableStore& store, uint64_t pack, uint64_t* removed_bytes) {
   std::string path = store.paths().pack_file(pack);
   auto fd = core::OpenFile(path, O_RDONLY);
   if (fd) {

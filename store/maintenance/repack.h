@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 
 namespace talaria::store {
 
@@ -55,12 +55,12 @@ core::Result<SupersededCopies> FindSupersededCopies(ObjectStore& store,
 // is listed (and left alone, in `skipped`, when the disk has no room to copy
 // its live records). A pack with a damaged record is left in place and
 // named in `problems`; the others still go ahead.
-core::Status RepackPacks(ObjectStore& store, const std::vector<uint64_t>& packs,
+core::Status RepackPacks(WritableStore& store, const std::vector<uint64_t>& packs,
                          RepackStats* stats);
 
 // Removes a pack file the index no longer points into; adds its size to
 // `*removed_bytes`.
-core::Status RemovePackFile(ObjectStore& store, uint64_t pack, uint64_t* removed_bytes);
+core::Status RemovePackFile(WritableStore& store, uint64_t pack, uint64_t* removed_bytes);
 
 // Whether the store's file system has room to copy `bytes` of records (with
 // a margin for a pack header and the index).

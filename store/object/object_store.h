@@ -14,8 +14,11 @@
 // requested id are reported as kCorruption ("hash mismatch"), never
 // returned.
 //
-// Thread-safe. Many processes may read a store while one writes (writing
-// needs OpenOptions::writable, which takes the store's writer lock).
+// This class is the read face: a store opened with ObjectStore::Open cannot
+// write, and its index() is const (reads only). Writing is WritableStore
+// (store/object/writable_store.h), opened under the store's writer lock.
+//
+// Thread-safe. Many processes may read a store while one writes.
 
 #include <algorithm>
 #include <atomic>
@@ -41,10 +44,8 @@
 #include "store/object/access_log.h"
 #include "store/object/config.h"
 #include "store/object/object_cache.h"
-#include "store/object/writer_lock.h"
 #include "store/pack/object_kind.h"
 #include "store/pack/pack_reader.h"
-#include "store/pack/pack_writer.h"
 
 namespace talaria::index {
 class Index;
@@ -54,8 +55,7 @@ class WriteTxn;
 namespace talaria::store {
 
 struct OpenOptions {
-  bool writable = false;
-  // Writable only: wait for another writer to finish instead of kBusy.
+  // WritableStore::Open only: wait for another writer to finish instead of kBusy.
   bool wait_for_writer = true;
   // Index map sizing (tests use a small initial map to exercise growth).
   index::EnvOptions index;
@@ -92,28 +92,15 @@ class ObjectStore {
   // defaults, then <root>/storage.toml, then the environment.
   static core::Result<StoreConfig> LoadConfig(const std::string& root);
 
-  // kNotFound if `root` does not exist, kInvalidArgument if it is not a
-  // store, kUnsupported for an index of a newer schema, kBusy when writable
-  // and another writer holds the lock and wait_for_writer is false.
+  // Opens for reading. kNotFound if `root` does not exist, kInvalidArgument
+  // if it is not a store, kUnsupported for an index of a newer schema.
   static core::Result<std::unique_ptr<ObjectStore>> Open(const std::string& root,
                                                          const StoreConfig& config,
-                                                         const OpenOptions& options);
+                                                         const OpenOptions& options = {});
 
-  ~ObjectStore();
-
-  // Stores `data` (a no-op if an object with its id exists) and returns its id.
-  core::Result<core::ObjectId> Put(std::string_view data, const PutOptions& options = {});
-
-  // Stores several objects with one fsync and one index commit; hashing and
-  // compression run on the configured number of threads.
-  core::Result<std::vector<core::ObjectId>> PutBatch(std::span<const std::string_view> data,
-                                                     const PutOptions& options = {});
-  // The same with options per object. Objects already stored are hashed
-  // but not compressed again (what makes a re-run of an ingest cheap).
-  // With `written`, also tells which requests stored a new object (false:
-  // it was already in the store).
-  core::Result<std::vector<core::ObjectId>> PutBatch(std::span<const PutRequest> requests,
-                                                     std::vector<bool>* written = nullptr);
+  virtual ~ObjectStore();
+  ObjectStore(const ObjectStore&) = delete;
+  ObjectStore& operator=(const ObjectStore&) = delete;
 
   // The raw bytes of an object. kNotFound if it is not in the store;
   // kCorruption ("hash mismatch") if its stored bytes are damaged.
@@ -142,71 +129,33 @@ class ObjectStore {
 
   const StorePaths& paths() const { return paths_; }
   const StoreConfig& config() const { return config_; }
-  index::Index& index() { return *index_; }
+  // Reads only: tables and read transactions (a WritableStore's index()
+  // also writes).
+  const index::Index& index() const { return *index_; }
   PackReader& pack_reader() { return reader_; }
   ObjectCache& cache() { return cache_; }
-  bool writable() const { return writer_lock_.has_value(); }
-
-  // --- for maintenance (gc, rebuild): the write path, under the writer lock.
-
-  // A record ready to append: header filled in, frame encoded.
-  struct Prepared {
-    RecordHeader header;
-    std::string frame;
-  };
-  // Encodes `data`, whose id is `id` (no I/O but reading a delta base).
-  core::Result<Prepared> Prepare(const core::ObjectId& id, std::string_view data,
-                                 const PutOptions& options);
-
-  // Appends the records (skipping ids already stored when skip_existing),
-  // fsyncs, then in one index transaction records their locations and the
-  // packs' lengths and runs `extra`. On failure nothing is indexed and the
-  // packs are cut back. kInvalidArgument unless the store is writable.
-  core::Status WriteRecords(std::vector<Prepared>& records, bool skip_existing,
-                            const std::function<core::Status(index::WriteTxn&)>& extra = {});
-
-  // A point in the write history to roll back to: everything written after
-  // it (objects and pack bytes) can be undone, as when an ingest finds bad
-  // input halfway. Objects that existed before the mark are never touched.
-  struct WriteMark {
-    uint64_t pack = 0;
-    uint64_t pack_length = 0;
-    size_t written = 0;  // position in the log of ids written by this process
-  };
-  core::Result<WriteMark> Mark();
-  // Removes the objects written since `mark` from the index and cuts the
-  // packs back to where they were. Only valid while no other write happened
-  // in between from another ObjectStore (the writer lock guarantees that).
-  core::Status RollBack(const WriteMark& mark);
-
-  // The pack the writer is appending to.
-  core::Result<uint64_t> CurrentPack();
-  // Makes the writer go on in a fresh pack, so that the one it was appending
-  // to can be repacked (gc). A no-op while that pack holds no record.
-  core::Status SealCurrentPack();
 
   // Use Open(); public only for std::make_unique.
-  ObjectStore(StorePaths paths, StoreConfig config, std::unique_ptr<index::Index> index,
-              std::optional<WriterLock> lock);
+  ObjectStore(StorePaths paths, StoreConfig config, std::unique_ptr<index::Index> index);
 
- private:
-  class Batch;
-  core::Result<std::shared_ptr<const std::string>> GetAtDepth(const core::ObjectId& id,
-                                                              unsigned depth);
-  core::Result<std::optional<index::ObjectEntry>> Lookup(const core::ObjectId& id) const;
-  core::Status EnsureWriter() REQUIRES(write_mu_);
-  // The hash-and-compress workers, started on first use.
+ protected:
+  // kNotFound / kInvalidArgument as Open says, before anything is opened.
+  static core::Status CheckIsStore(const std::string& root);
+  // The hash-and-compress workers, started on first use (prefetch and writes).
   core::ThreadPool& Workers();
+  core::Result<std::optional<index::ObjectEntry>> Lookup(const core::ObjectId& id) const;
+  index::Index& mutable_index() { return *index_; }
 
   const StorePaths paths_;
   const StoreConfig config_;
+  ObjectCache cache_;
+
+ private:
+  core::Result<std::shared_ptr<const std::string>> GetAtDepth(const core::ObjectId& id,
+                                                              unsigned depth);
+
   std::unique_ptr<index::Index> index_;
   PackReader reader_;
-  ObjectCache cache_;
-  std::optional<WriterLock> writer_lock_;
-  core::Mutex write_mu_;  // serialises the write path; never held while reading
-  std::unique_ptr<PackWriter> writer_ GUARDED_BY(write_mu_);
-  std::vector<core::ObjectId> written_ GUARDED_BY(write_mu_);  // ids this process added
   // Gets in progress, so concurrent readers of one id share one rebuild.
   using Flight = std::shared_future<core::Result<std::shared_ptr<const std::string>>>;
   core::Mutex flights_mu_;

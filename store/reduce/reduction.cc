@@ -243,7 +243,7 @@ tl::unexpected<core::Error> AnotherReductionError(const std::string& profile) {
 // Every profile's entry, with `profile` set to `entry` (or left out when
 // `entry` is nullopt).
 Result<std::vector<std::pair<std::string, index::ReductionEntry>>> ProfilesWith(
-    ObjectStore& store, const std::string& profile, std::optional<index::ReductionEntry> entry) {
+    WritableStore& store, const std::string& profile, std::optional<index::ReductionEntry> entry) {
   std::vector<std::pair<std::string, index::ReductionEntry>> all, out;
   {
     TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
@@ -262,8 +262,8 @@ Result<std::vector<index::DatabaseVersion>> AllVersions(ObjectStore& store) {
 }
 
 // Registers the profile with a new catalogue snapshot, in one commit.
-Status Register(ObjectStore& store, const std::string& profile, const index::ReductionEntry& entry,
-                const ProfileIds& ids) {
+Status Register(WritableStore& store, const std::string& profile,
+                const index::ReductionEntry& entry, const ProfileIds& ids) {
   TALARIA_ASSIGN_OR_RETURN(auto versions, AllVersions(store));
   TALARIA_ASSIGN_OR_RETURN(auto profiles, ProfilesWith(store, profile, entry));
   TALARIA_ASSIGN_OR_RETURN(auto snapshot, PutCatalogSnapshot(store, versions, profiles));
@@ -295,7 +295,7 @@ namespace {
 // index entries come last, in one commit.
 class ProfileBuilder {
  public:
-  ProfileBuilder(ObjectStore& store, std::string profile, const ChunkingOptions& chunking,
+  ProfileBuilder(WritableStore& store, std::string profile, const ChunkingOptions& chunking,
                  const index::DatabaseVersion& version, const ReductionParameters& parameters)
       : store_(store), chunking_(chunking) {
     m_.profile = std::move(profile);
@@ -326,7 +326,7 @@ class ProfileBuilder {
   Result<ReduceResult> Finish(ReduceResult result, uint64_t start_ms);
 
  private:
-  ObjectStore& store_;
+  WritableStore& store_;
   const ChunkingOptions chunking_;
   ReductionManifest m_;
   uint64_t child_residues_ = 0, copied_ = 0;
@@ -529,7 +529,7 @@ Result<ReduceResult> ProfileBuilder::Finish(ReduceResult result, uint64_t start_
 
 // The saved progress of a stopped run under `prefix`: group -> segment -> bytes.
 Result<std::map<uint64_t, std::map<uint64_t, std::string>>> SavedSegments(
-    ObjectStore& store, const std::string& prefix) {
+    WritableStore& store, const std::string& prefix) {
   std::map<uint64_t, std::map<uint64_t, std::string>> saved;
   TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
   TALARIA_RETURN_IF_ERROR(store.index().state().ForEachWithPrefix(
@@ -546,7 +546,7 @@ Result<std::map<uint64_t, std::map<uint64_t, std::string>>> SavedSegments(
 
 }  // namespace
 
-Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options) {
+Result<ReduceResult> ReduceDatabase(WritableStore& store, const ReduceOptions& options) {
   const uint64_t start_ms = NowMs();
   TALARIA_RETURN_IF_ERROR(ValidateName("profile name", options.profile));
   auto say = [&](const std::string& s) {
@@ -664,7 +664,7 @@ Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& opt
   return stored;
 }
 
-Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& options) {
+Result<ReduceResult> ImportReduction(WritableStore& store, const ImportOptions& options) {
   const uint64_t start_ms = NowMs();
   TALARIA_RETURN_IF_ERROR(ValidateName("profile name", options.profile));
   TALARIA_ASSIGN_OR_RETURN(index::DatabaseVersion version,
@@ -812,7 +812,7 @@ Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store) {
   return out;
 }
 
-Status RemoveReduction(ObjectStore& store, const std::string& profile) {
+Status RemoveReduction(WritableStore& store, const std::string& profile) {
   TALARIA_ASSIGN_OR_RETURN(ReductionInfo gone, LoadReduction(store, profile));
   TALARIA_ASSIGN_OR_RETURN(auto versions, AllVersions(store));
   TALARIA_ASSIGN_OR_RETURN(auto profiles, ProfilesWith(store, profile, std::nullopt));
@@ -844,7 +844,7 @@ Result<ProfileIds> LoadProfileIds(ObjectStore& store, const ReductionManifest& m
   return out;
 }
 
-Status IndexReduction(ObjectStore& store, index::WriteTxn& txn, const std::string& profile,
+Status IndexReduction(WritableStore& store, index::WriteTxn& txn, const std::string& profile,
                       const index::ReductionEntry& entry, const ProfileIds& ids) {
   const index::ReductionTable& table = store.index().reductions();
   TALARIA_RETURN_IF_ERROR(table.Put(txn, profile, entry));

@@ -19,7 +19,7 @@
 #include "index/entries.h"
 #include "store/fasta/chunker.h"
 #include "store/fasta/record_id.h"
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "store/reduce/delta_record.h"
 #include "store/reduce/reducer.h"
 #include "store/reduce/reduction_manifest.h"
@@ -60,7 +60,7 @@ struct ReduceResult {
 // taxonomy tree, or that no lineage has), kNotFound for an unknown
 // database, kInvalidArgument too when the profile exists with another
 // reduction (remove it first).
-core::Result<ReduceResult> ReduceDatabase(ObjectStore& store, const ReduceOptions& options);
+core::Result<ReduceResult> ReduceDatabase(WritableStore& store, const ReduceOptions& options);
 
 // A profile from files: references.fasta and deltas.dat (as exported, or
 // written by another tool in the same grammar) of a version the store
@@ -77,7 +77,7 @@ struct ImportOptions {
   ChunkingOptions chunking;
   std::function<void(const std::string&)> progress;
 };
-core::Result<ReduceResult> ImportReduction(ObjectStore& store, const ImportOptions& options);
+core::Result<ReduceResult> ImportReduction(WritableStore& store, const ImportOptions& options);
 
 struct ReductionInfo {
   std::string profile;
@@ -93,7 +93,7 @@ core::Result<std::vector<ReductionInfo>> ListReductions(ObjectStore& store);
 // time, so the same reduction, or a resumed one, is the same object.)
 std::string ManifestView(const ReductionInfo& info);
 // Unregisters the profile; its objects stay until gc. kNotFound if absent.
-core::Status RemoveReduction(ObjectStore& store, const std::string& profile);
+core::Status RemoveReduction(WritableStore& store, const std::string& profile);
 
 // The ids in each of a profile's delta chunks: what its index entries are
 // made of (a few dozen bytes per child, whatever the sequences' length).
@@ -107,7 +107,7 @@ DeltaChunkIds IdsOf(const core::ObjectId& chunk, std::span<const DeltaRecord> re
 core::Result<ProfileIds> LoadProfileIds(ObjectStore& store, const ReductionManifest& m);
 // Writes a profile's entries — the profile, and its children and references
 // by id — into the index, inside `txn` (index rebuild uses this too).
-core::Status IndexReduction(ObjectStore& store, index::WriteTxn& txn, const std::string& profile,
+core::Status IndexReduction(WritableStore& store, index::WriteTxn& txn, const std::string& profile,
                             const index::ReductionEntry& entry, const ProfileIds& ids);
 
 // The objects a profile needs: its manifest, reference chunks and their

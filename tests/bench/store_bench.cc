@@ -45,6 +45,7 @@
 #include "store/core/object_id.h"
 #include "store/object/config.h"
 #include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "store/pack/codec.h"
 #include "store/pack/frame.h"
 
@@ -55,6 +56,7 @@ using talaria::core::ObjectId;
 using talaria::store::CodecSpec;
 using talaria::store::ObjectStore;
 using talaria::store::StoreConfig;
+using talaria::store::WritableStore;
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
@@ -575,17 +577,16 @@ void Breakdown(const Options& o, const std::string& codec_text, const CodecSpec&
   Check(ObjectStore::Init(root, config), "init " + root);
   {
     talaria::store::OpenOptions oo;
-    oo.writable = true;
-    auto store = Check(ObjectStore::Open(root, config, oo), "open " + root);
-    std::vector<ObjectStore::Prepared> prepared(objects.size());
+    auto store = Check(WritableStore::Open(root, config, oo), "open " + root);
+    std::vector<WritableStore::Prepared> prepared(objects.size());
     timed("put.prepare", "Hash + ObjectStore::Prepare (frame)", [&](size_t i) {
       prepared[i] = Check(store->Prepare(ObjectId::Hash(objects[i]), objects[i], {}), "prepare");
     });
     double t0 = Now();
     for (size_t b = 0; b < prepared.size(); b += o.batch) {
       size_t e = std::min(prepared.size(), b + o.batch);
-      std::vector<ObjectStore::Prepared> batch(std::make_move_iterator(prepared.begin() + b),
-                                               std::make_move_iterator(prepared.begin() + e));
+      std::vector<WritableStore::Prepared> batch(std::make_move_iterator(prepared.begin() + b),
+                                                 std::make_move_iterator(prepared.begin() + e));
       Check(store->WriteRecords(batch, /*skip_existing=*/true), "write records");
     }
     report("put.write_records", "WriteRecords (append+fsync+LMDB)", Now() - t0);
@@ -647,8 +648,7 @@ Measure RunCodec(const Options& o, const std::string& codec_text,
   // Put.
   {
     talaria::store::OpenOptions oo;
-    oo.writable = true;
-    auto store = Check(ObjectStore::Open(root, config, oo), "open " + root);
+    auto store = Check(WritableStore::Open(root, config, oo), "open " + root);
     std::vector<ObjectId> ids;
     ids.reserve(count);
     double t0 = Now();

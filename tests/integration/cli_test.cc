@@ -11,6 +11,7 @@
 #include "store/core/object_id.h"
 #include "store/core/store_paths.h"
 #include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_util.h"
 
@@ -162,10 +163,9 @@ TEST_F(CliTest, VerifyRepairRestoresLostIndexEntriesAndListsWhatItCannotMend) {
   // Lose one object's index entry (its record stays in the pack) ...
   {
     store::OpenOptions o;
-    o.writable = true;
     auto config = store::ObjectStore::LoadConfig(store_);
     ASSERT_TRUE(config);
-    auto store = store::ObjectStore::Open(store_, *config, o);
+    auto store = store::WritableStore::Open(store_, *config, o);
     ASSERT_TRUE(store);
     auto id = core::ObjectId::Parse(lost);
     ASSERT_OK(id);

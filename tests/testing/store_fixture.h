@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "store/object/object_store.h"
+#include "store/object/writable_store.h"
 #include "tests/testing/test_util.h"
 
 namespace talaria::testing {
@@ -21,15 +21,24 @@ class StoreTest : public ::testing::Test {
     Reopen();
   }
 
-  // Opens (again) with config_; writable unless told otherwise.
+  // Opens (again) with config_: for writing into store_, or with
+  // writable = false for reading only into reader_ (store_ is then closed;
+  // store() is whichever is open).
   void Reopen(bool writable = true) {
     store_.reset();
-    store::OpenOptions o;
-    o.writable = writable;
-    auto s = store::ObjectStore::Open(root_, config_, o);
-    ASSERT_TRUE(s) << s.error().ToString();
-    store_ = std::move(*s);
+    reader_.reset();
+    if (writable) {
+      auto s = store::WritableStore::Open(root_, config_);
+      ASSERT_TRUE(s) << s.error().ToString();
+      store_ = std::move(*s);
+    } else {
+      auto s = store::ObjectStore::Open(root_, config_);
+      ASSERT_TRUE(s) << s.error().ToString();
+      reader_ = std::move(*s);
+    }
   }
+
+  store::ObjectStore& store() { return reader_ ? *reader_ : *store_; }
 
   core::ObjectId PutOrDie(const std::string& data, store::PutOptions o = {}) {
     auto id = store_->Put(data, o);
@@ -38,7 +47,7 @@ class StoreTest : public ::testing::Test {
   }
 
   std::string GetOrDie(const core::ObjectId& id) {
-    auto data = store_->Get(id);
+    auto data = store().Get(id);
     EXPECT_TRUE(data) << data.error().ToString();
     return data ? **data : std::string();
   }
@@ -46,7 +55,8 @@ class StoreTest : public ::testing::Test {
   TempDir dir_;
   std::string root_;
   store::StoreConfig config_;
-  std::unique_ptr<store::ObjectStore> store_;
+  std::unique_ptr<store::WritableStore> store_;
+  std::unique_ptr<store::ObjectStore> reader_;
 };
 
 }  // namespace talaria::testing

@@ -56,7 +56,7 @@ TEST_F(GcTest, RemovesUnreferencedObjectsAndReclaimsTheirSpace) {
   for (int i = 0; i < 30; ++i) EXPECT_EQ(testing::Value(store_->Has(ids_[i])), i < 5);
   Reopen(false);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(GetOrDie(ids_[i]), data_[i]);
-  EXPECT_TRUE(testing::Value(VerifyStore(*store_, VerifyOptions{2, {}})).ok());
+  EXPECT_TRUE(testing::Value(VerifyStore(store(), VerifyOptions{2, {}})).ok());
 }
 
 TEST_F(GcTest, ReclaimsSpaceInTheWritersOwnPack) {
@@ -83,7 +83,7 @@ TEST_F(GcTest, ReclaimsSpaceInTheWritersOwnPack) {
   ObjectId more = PutOrDie("written after gc");
   Reopen(false);
   EXPECT_EQ(GetOrDie(more), "written after gc");
-  EXPECT_TRUE(testing::Value(VerifyStore(*store_, VerifyOptions{2, {}})).ok());
+  EXPECT_TRUE(testing::Value(VerifyStore(store(), VerifyOptions{2, {}})).ok());
 }
 
 TEST_F(GcTest, KeepsTheDeltaBasesOfKeptObjects) {
@@ -135,7 +135,7 @@ TEST_F(GcTest, WritesAfterGcLandCorrectly) {
   Reopen(false);
   EXPECT_EQ(GetOrDie(id), more);
   EXPECT_EQ(GetOrDie(ids_[3]), data_[3]);
-  EXPECT_TRUE(testing::Value(VerifyStore(*store_, VerifyOptions{2, {}})).ok());
+  EXPECT_TRUE(testing::Value(VerifyStore(store(), VerifyOptions{2, {}})).ok());
 }
 
 }  // namespace

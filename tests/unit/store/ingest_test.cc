@@ -108,8 +108,7 @@ TEST_F(IngestTest, SameInputGivesSameIdsWhateverTheThreadCount) {
   c2.threads = 2;
   ASSERT_TRUE(ObjectStore::Init(other / "s", c2));
   OpenOptions w;
-  w.writable = true;
-  auto store2 = ObjectStore::Open(other / "s", c2, w);
+  auto store2 = WritableStore::Open(other / "s", c2, w);
   ASSERT_OK(store2);
   o.database = "db";
   o.version = "v";
@@ -290,8 +289,7 @@ TEST_F(IngestMemoryTest, ATinyMemoryBudgetGivesTheSameVersion) {
   testing::TempDir other;
   ASSERT_TRUE(ObjectStore::Init(other / "s", config_));
   OpenOptions w;
-  w.writable = true;
-  auto second = ObjectStore::Open(other / "s", config_, w);
+  auto second = WritableStore::Open(other / "s", config_, w);
   ASSERT_OK(second);
   o.version = "roomy";
   o.memory_budget_bytes = 32 << 10;  // forces open chunks out to the scratch file

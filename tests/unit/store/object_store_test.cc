@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "index/index.h"
 #include "store/maintenance/store_stats.h"
 #include "store/object/object_store.h"
 #include "tests/testing/status_matchers.h"
@@ -140,22 +141,26 @@ TEST_F(ObjectStoreTest, ContentSurvivesReopen) {
   EXPECT_EQ(GetOrDie(id), data);
 }
 
-TEST_F(ObjectStoreTest, ReadOnlyStoreRefusesWrites) {
-  Reopen(false);
-  auto r = store_->Put("data");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), core::Code::kInvalidArgument);
-}
+// A store opened for reading cannot even name a write: Put and the write
+// path exist only on WritableStore, and its index() is read-only.
+template <typename S>
+concept CanPut = requires(S& s) {
+  s.Put(std::string_view("x"));
+};
+template <typename S>
+concept CanUpdateIndex = requires(S& s) {
+  s.index().Update({});
+};
+static_assert(!CanPut<ObjectStore> && !CanUpdateIndex<ObjectStore>);
+static_assert(CanPut<WritableStore> && CanUpdateIndex<WritableStore>);
 
 TEST_F(ObjectStoreTest, SecondWriterIsBusyWhenNotWaiting) {
   OpenOptions o;
-  o.writable = true;
   o.wait_for_writer = false;
-  auto second = ObjectStore::Open(root_, config_, o);
+  auto second = WritableStore::Open(root_, config_, o);
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code(), core::Code::kBusy);
-  o.writable = false;
-  EXPECT_TRUE(ObjectStore::Open(root_, config_, o));  // readers are always welcome
+  EXPECT_TRUE(ObjectStore::Open(root_, config_));  // readers are always welcome
 }
 
 TEST_F(ObjectStoreTest, InitRefusesExistingStoresAndNonEmptyDirectories) {

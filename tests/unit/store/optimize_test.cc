@@ -79,18 +79,18 @@ class OptimizeTest : public testing::StoreTest {
 
   void ExpectDatabasesIntact() {
     for (int v = 1; v <= 2; v++) {
-      auto dv = ResolveDatabase(*store_, "db/" + std::to_string(v));
+      auto dv = ResolveDatabase(store(), "db/" + std::to_string(v));
       if (!dv) continue;  // removed by the test
-      auto m = LoadManifest(*store_, dv->manifest);
+      auto m = LoadManifest(store(), dv->manifest);
       ASSERT_TRUE(m);
       std::string out;
-      ASSERT_TRUE(ExportSource(*store_, *m, m->sources[0], [&](std::string_view piece) {
+      ASSERT_TRUE(ExportSource(store(), *m, m->sources[0], [&](std::string_view piece) {
         out.append(piece);
         return core::OkStatus();
       }));
       EXPECT_TRUE(out == releases_[v]) << "db/" << v << " differs";
     }
-    auto v = VerifyStore(*store_, VerifyOptions{2, {}});
+    auto v = VerifyStore(store(), VerifyOptions{2, {}});
     ASSERT_TRUE(v);
     EXPECT_TRUE(v->ok());
   }

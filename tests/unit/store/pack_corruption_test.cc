@@ -11,6 +11,7 @@
 #include "store/maintenance/verify.h"
 #include "store/pack/frame.h"
 #include "store/pack/pack_format.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/store_fixture.h"
 
 namespace talaria::store {
@@ -30,7 +31,7 @@ class PackCorruptionTest : public testing::StoreTest {
   }
 
   void FlipByte(uint64_t pack, uint64_t offset) {
-    std::string path = store_->paths().pack_file(pack);
+    std::string path = store().paths().pack_file(pack);
     int fd = ::open(path.c_str(), O_RDWR);
     ASSERT_GE(fd, 0);
     char c;
@@ -41,12 +42,12 @@ class PackCorruptionTest : public testing::StoreTest {
   }
 
   VerifyReport Verify() {
-    auto r = VerifyStore(*store_, VerifyOptions{4, {}});
+    auto r = VerifyStore(store(), VerifyOptions{4, {}});
     EXPECT_TRUE(r) << r.error().ToString();
     return *r;
   }
 
-  index::ObjectEntry Entry(int i) { return store_->Stat(ids_[i])->entry; }
+  index::ObjectEntry Entry(int i) { return testing::Value(store().Stat(ids_[i])).entry; }
 
   std::vector<ObjectId> ids_;
   std::vector<std::string> data_;
@@ -60,7 +61,7 @@ TEST_F(PackCorruptionTest, FlippedPayloadByteNamesExactlyThatObject) {
   ASSERT_EQ(report.errors.size(), 1u);
   EXPECT_EQ(report.errors[0].id, ids_[4]);
   EXPECT_EQ(report.errors[0].kind, VerifyErrorKind::kCorruptedData);
-  auto got = store_->Get(ids_[4]);
+  auto got = store().Get(ids_[4]);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code(), core::Code::kCorruption);
   EXPECT_NE(got.error().message().find("hash mismatch"), std::string::npos);
@@ -79,12 +80,12 @@ TEST_F(PackCorruptionTest, FlippedHeaderByteIsInvalidFormat) {
   ASSERT_EQ(report.errors.size(), 1u);
   EXPECT_EQ(report.errors[0].id, ids_[7]);
   EXPECT_EQ(report.errors[0].kind, VerifyErrorKind::kInvalidFormat);
-  EXPECT_FALSE(store_->Get(ids_[7]));
+  EXPECT_FALSE(store().Get(ids_[7]));
 }
 
 TEST_F(PackCorruptionTest, TruncatedPackReportsTheLostObjects) {
   auto e = Entry(6);
-  std::string path = store_->paths().pack_file(e.pack);
+  std::string path = store().paths().pack_file(e.pack);
   // Keep objects whose records end before object 6's record.
   std::filesystem::resize_file(path, e.offset + 10);
   Reopen(false);
@@ -99,7 +100,7 @@ TEST_F(PackCorruptionTest, TruncatedPackReportsTheLostObjects) {
     bool lost = Entry(i).offset + Entry(i).record_len > e.offset + 10;
     EXPECT_EQ(damaged.count(ids_[i]) == 1, lost) << i;
     if (lost) {
-      EXPECT_FALSE(store_->Get(ids_[i]));
+      EXPECT_FALSE(store().Get(ids_[i]));
     } else {
       EXPECT_EQ(GetOrDie(ids_[i]), data_[i]);
     }
@@ -108,12 +109,12 @@ TEST_F(PackCorruptionTest, TruncatedPackReportsTheLostObjects) {
 
 TEST_F(PackCorruptionTest, MissingPackReportsEveryObjectInIt) {
   auto e = Entry(0);
-  std::filesystem::remove(store_->paths().pack_file(e.pack));
+  std::filesystem::remove(store().paths().pack_file(e.pack));
   Reopen(false);
   VerifyReport report = Verify();
   EXPECT_EQ(report.errors.size(), 10u);
   EXPECT_EQ(report.pack_problems.size(), 1u);
-  auto got = store_->Get(ids_[0]);
+  auto got = store().Get(ids_[0]);
   ASSERT_FALSE(got);
   EXPECT_NE(got.error().message().find("pack"), std::string::npos);
 }
@@ -124,7 +125,7 @@ TEST_F(PackCorruptionTest, DamagedDeltaBaseFailsItsDependentsToo) {
   std::string child = data_[2];
   child[500] = 'W';
   ObjectId cid = PutOrDie(child, o);
-  ASSERT_FALSE(store_->Stat(cid)->entry.base.IsZero());
+  ASSERT_FALSE(testing::Value(store().Stat(cid)).entry.base.IsZero());
   auto e = Entry(2);
   FlipByte(e.pack, e.offset + kRecordHeaderSize + kFrameHeaderSize + 10);
   Reopen(false);
@@ -132,7 +133,7 @@ TEST_F(PackCorruptionTest, DamagedDeltaBaseFailsItsDependentsToo) {
   std::set<ObjectId> damaged;
   for (const auto& err : report.errors) damaged.insert(err.id);
   EXPECT_EQ(damaged, (std::set<ObjectId>{ids_[2], cid}));
-  EXPECT_FALSE(store_->Get(cid));
+  EXPECT_FALSE(store().Get(cid));
 }
 
 }  // namespace
