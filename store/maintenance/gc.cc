@@ -92,6 +92,9 @@ Result<GcResult> CollectGarbage(WritableStore& store, const std::vector<ObjectId
   // any other — else a store whose data fits in one pack never gets back
   // what a removed version alone held.
   auto can_repack = [&](uint64_t pack, const PackUsage& u) {
+    // A current pack that holds no record is where the writer appends next:
+    // it has nothing to give back but its header.
+    if (pack == current && u.committed <= kPackHeaderSize) return false;
     // Repacking copies the live records first: on a (nearly) full disk the
     // current pack waits for the next gc.
     if (pack == current && !RoomFor(store, u.live_bytes)) {

@@ -78,6 +78,10 @@ Status RepackPacks(WritableStore& store, const std::vector<uint64_t>& packs, Rep
       skip_current = true;
     } else {
       TALARIA_RETURN_IF_ERROR(store.SealCurrentPack());
+      // A pack that holds no record is not sealed: the writer goes on
+      // appending to it, so it must not be removed.
+      TALARIA_ASSIGN_OR_RETURN(uint64_t still, store.CurrentPack());
+      skip_current = still == current;
     }
   }
   for (uint64_t pack : packs) {

@@ -138,5 +138,20 @@ TEST_F(GcTest, WritesAfterGcLandCorrectly) {
   EXPECT_TRUE(testing::Value(VerifyStore(store(), VerifyOptions{2, {}})).ok());
 }
 
+TEST_F(GcTest, NeverRemovesThePackTheWriterAppendsTo) {
+  // Nothing kept: gc seals the writer's pack and removes it, and the writer
+  // goes on in a fresh pack that holds no record yet.
+  ASSERT_OK(CollectGarbage(*store_, {}, GcOptions{false, 0.5}));
+  // A second gc (optimize runs gc and then rewrites, in one process) must
+  // leave that pack alone: it is where the next writes go.
+  ASSERT_OK(CollectGarbage(*store_, {}, GcOptions{false, 0.5}));
+  const ObjectId after = PutOrDie("written after two collections");
+  Reopen(false);
+  EXPECT_EQ(GetOrDie(after), "written after two collections");
+  ASSERT_OK_AND_ASSIGN(VerifyReport report, VerifyStore(store(), VerifyOptions{2, {}}));
+  EXPECT_TRUE(report.ok()) << report.errors.size() << " problems, first: "
+                           << (report.errors.empty() ? "" : report.errors[0].detail);
+}
+
 }  // namespace
 }  // namespace talaria::store
