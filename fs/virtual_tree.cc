@@ -2,44 +2,19 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <charconv>
 #include <ctime>
-#include <map>
 #include <numeric>
-#include <set>
-#include <unordered_set>
 
-#include <nlohmann/json.hpp>
-
-#include "fs/chunk_sequence.h"
-#include "fs/faidx.h"
-#include "fs/generated_content.h"
+#include "fs/tree_nodes.h"
 #include "store/catalog/manifest.h"
-#include "store/reduce/reduction.h"
 
 namespace talaria::fs {
 
 using core::ObjectId;
 using core::Result;
-using core::Status;
 
 namespace {
-
-constexpr std::string_view kFastaSuffix = ".fasta";
-constexpr std::string_view kSubtreeSuffix = ".subtree.fasta";
-constexpr std::string_view kFaiSuffix = ".fai";
-constexpr std::string_view kNameFile = ".name";
-constexpr std::string_view kManifestFile = "manifest.json";
-constexpr std::string_view kCurrentLink = "current";
-// The files of reductions/<profile>/, by Node::source.
-constexpr std::string_view kProfileFiles[] = {"references.fasta", "deltas.dat", "ref2children.tsv",
-                                              "expanded.fasta", "manifest.json"};
-enum ProfileFile : uint32_t { kReferences, kDeltas, kRefToChildren, kExpanded, kProfileManifest };
-
-tl::unexpected<core::Error> NoEntry(std::string_view name) {
-  return core::NotFound("no entry '" + std::string(name) + "'");
-}
 
 std::optional<uint32_t> ParseTaxid(std::string_view s) {
   uint32_t v = 0;
@@ -69,107 +44,12 @@ Node FaidxOf(Node fasta) {
   return fasta;
 }
 
-// The sizes of the pieces a profile's generated file is made of (deltas.dat:
-// one per delta chunk; ref2children.tsv and expanded.fasta: one per
-// reference chunk), from its manifest alone.
-std::vector<uint64_t> ProfilePieceSizes(const store::ReductionManifest& m, uint32_t file) {
-  std::vector<uint64_t> sizes;
-  switch (file) {
-    case kDeltas:
-      for (const auto& d : m.delta_chunks) sizes.push_back(d.deltas_dat_bytes);
-      break;
-    case kRefToChildren:
-      for (const auto& c : m.reference_chunks) sizes.push_back(c.ref2children_bytes);
-      break;
-    case kExpanded:
-      for (size_t k = 0; k < m.reference_chunks.size(); k++) {
-        sizes.push_back(store::ExpandedPieceSize(m, k));
-      }
-      break;
-  }
-  return sizes;
-}
-
 // The exact size of a profile's file (but manifest.json), from its manifest alone.
 uint64_t ProfileFileSize(const store::ReductionManifest& m, uint32_t file) {
   if (file == kReferences) return m.statistics.reference_bytes;
   const std::vector<uint64_t> sizes = ProfilePieceSizes(m, file);
   return std::accumulate(sizes.begin(), sizes.end(), uint64_t{0});
 }
-
-Node ObjectNode(const ObjectId& id, uint64_t raw_len, uint64_t mtime_s) {
-  Node n;
-  n.kind = NodeKind::kObjectFile;
-  n.key = "h/" + id.Hex();
-  n.id = id;
-  n.size = raw_len;
-  n.mtime_s = mtime_s;
-  return n;
-}
-
-Node TaxonDirNode(uint32_t taxid, uint64_t mtime_s) {
-  Node n;
-  n.kind = NodeKind::kTaxonDir;
-  n.key = "T/" + std::to_string(taxid);
-  n.taxon = taxid;
-  n.mutable_name = true;
-  n.mtime_s = mtime_s;
-  return n;
-}
-
-class VectorListing final : public DirListing {
- public:
-  explicit VectorListing(std::vector<DirEntry> entries) : entries_(std::move(entries)) {}
-  Result<std::optional<DirEntry>> At(uint64_t offset) override {
-    if (offset >= entries_.size()) return std::optional<DirEntry>();
-    return std::optional<DirEntry>(entries_[offset]);
-  }
-
- private:
-  std::vector<DirEntry> entries_;
-};
-
-// by-hash/: streamed from the objects table in id order, a page at a time,
-// so listing a store of any size holds one page in memory. The scan gives
-// each object's size, so entries come with their nodes (READDIRPLUS).
-class ObjectListing final : public DirListing {
- public:
-  ObjectListing(store::ObjectStore* store, uint64_t mtime_s) : store_(store), mtime_s_(mtime_s) {}
-  Result<std::optional<DirEntry>> At(uint64_t offset) override {
-    if (offset < page_start_ || offset > page_start_ + page_.size() + kPage) {
-      // A seek backwards or far ahead: start over from the first id.
-      page_start_ = 0;
-      page_.clear();
-      after_.reset();
-      done_ = false;
-    }
-    while (offset >= page_start_ + page_.size()) {
-      if (done_) return std::optional<DirEntry>();
-      page_start_ += page_.size();
-      TALARIA_RETURN_IF_ERROR(NextPage());
-      if (page_.empty()) return std::optional<DirEntry>();
-    }
-    const auto& [id, entry] = page_[offset - page_start_];
-    return std::optional<DirEntry>(
-        DirEntry{id.Hex(), S_IFREG, ObjectNode(id, entry.raw_len, mtime_s_)});
-  }
-
- private:
-  static constexpr size_t kPage = 4096;
-  Status NextPage() {
-    TALARIA_ASSIGN_OR_RETURN(page_, store::CatalogView(*store_).ObjectPage(after_, kPage));
-    if (page_.size() < kPage) done_ = true;
-    if (!page_.empty()) after_ = page_.back().first;
-    return core::OkStatus();
-  }
-
-  store::ObjectStore* const store_;
-  const uint64_t mtime_s_;
-  std::vector<std::pair<ObjectId, store::ObjectEntry>> page_;
-  uint64_t page_start_ = 0;
-  std::optional<ObjectId> after_;
-  bool done_ = false;
-};
 
 }  // namespace
 
@@ -277,15 +157,6 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
   }
 }
 
-Result<std::shared_ptr<const store::ReductionManifest>> VirtualTree::Reduction(const ObjectId& id) {
-  if (auto cached = reductions_.Lookup(id)) return cached;
-  TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(id));
-  TALARIA_ASSIGN_OR_RETURN(store::ReductionManifest m, store::DecodeReductionManifest(*bytes));
-  auto shared = std::make_shared<const store::ReductionManifest>(std::move(m));
-  reductions_.Insert(id, shared, 1);
-  return shared;
-}
-
 Result<Node> VirtualTree::ResolveInProfileDir(const Node& parent, std::string_view name) {
   TALARIA_ASSIGN_OR_RETURN(auto m, Reduction(parent.id));
   Node n;
@@ -379,108 +250,6 @@ Result<Node> VirtualTree::ResolveInVersionDir(const Node& parent, std::string_vi
   return NoEntry(name);
 }
 
-Result<std::shared_ptr<const Content>> VirtualTree::ContentOf(const Node& node) {
-  if (auto hit = contents_.Lookup(node.key)) return hit;
-  TALARIA_ASSIGN_OR_RETURN(auto content, BuildContent(node));
-  contents_.Insert(node.key, content);
-  return content;
-}
-
-Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& node) {
-  switch (node.kind) {
-    case NodeKind::kStatsFile: {
-      auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::steady_clock::now() - started_);
-      return std::make_shared<InlineContent>(
-          StatsJson(stats_, store_->cache().stats(), static_cast<uint64_t>(uptime.count())));
-    }
-    case NodeKind::kObjectFile:
-      return ChunkSequence::Concatenate(store_, {{node.id, node.size.value_or(0)}});
-    case NodeKind::kTaxonName: {
-      TALARIA_ASSIGN_OR_RETURN(auto t, catalog_.Taxon(node.taxon));
-      if (!t) return NoEntry(".name");
-      return std::make_shared<InlineContent>(t->name + "\t" + t->rank + "\n");
-    }
-    case NodeKind::kTaxonFasta:
-    case NodeKind::kSubtreeFasta: {
-      TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(node.id));
-      std::vector<ChunkSequence::Object> objects;
-      if (node.kind == NodeKind::kTaxonFasta) {
-        auto it = view->taxon_chunks.find(node.taxon);
-        if (it != view->taxon_chunks.end()) {
-          for (uint32_t i : it->second) {
-            const store::ManifestChunk& c = view->manifest.chunks[i];
-            objects.push_back({c.id, c.bytes, c.fai});
-          }
-        }
-      } else {
-        TALARIA_ASSIGN_OR_RETURN(std::vector<uint32_t> subtree, catalog_.Subtree(node.taxon));
-        std::unordered_set<uint32_t> taxa(subtree.begin(), subtree.end());
-        for (const store::ManifestChunk& c : view->manifest.chunks) {
-          if (taxa.count(c.taxon)) objects.push_back({c.id, c.bytes, c.fai});
-        }
-      }
-      return ChunkSequence::Concatenate(store_, std::move(objects));
-    }
-    case NodeKind::kSourceFile: {
-      TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(node.id));
-      TALARIA_ASSIGN_OR_RETURN(auto seq,
-                               ChunkSequence::FromLayout(store_, view->manifest, node.source));
-      return seq;
-    }
-    case NodeKind::kProfileFile: {
-      TALARIA_ASSIGN_OR_RETURN(auto m, Reduction(node.id));
-      store::ObjectStore* store = store_;
-      switch (node.source) {
-        case kReferences: {
-          std::vector<ChunkSequence::Object> objects;
-          for (const auto& c : m->reference_chunks) objects.push_back({c.id, c.bytes, c.fai});
-          return ChunkSequence::Concatenate(store_, std::move(objects));
-        }
-        case kDeltas:
-          return std::make_shared<GeneratedContent>(
-              ProfilePieceSizes(*m, kDeltas),
-              [store, m](size_t i) { return store::DeltasPiece(*store, *m, i); });
-        case kRefToChildren:
-          return std::make_shared<GeneratedContent>(
-              ProfilePieceSizes(*m, kRefToChildren),
-              [store, m](size_t i) { return store::RefToChildrenPiece(*store, *m, i); });
-        case kExpanded:
-          return std::make_shared<GeneratedContent>(
-              ProfilePieceSizes(*m, kExpanded),
-              [store, m](size_t i) { return store::ExpandedPiece(*store, *m, i); });
-        default: {  // manifest.json: the manifest, with when and how long from the index
-          TALARIA_ASSIGN_OR_RETURN(store::ReductionInfo info,
-                                   store::LoadReduction(*store_, node.name));
-          if (info.entry.manifest != node.id) {
-            return core::NotFound("profile " + node.name + " has been made again");
-          }
-          return std::make_shared<InlineContent>(store::ManifestView(info));
-        }
-      }
-    }
-    case NodeKind::kManifestJson: {
-      TALARIA_ASSIGN_OR_RETURN(auto bytes, store_->Get(node.id));
-      auto json = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
-      if (json.is_discarded())
-        return core::Corruption("manifest " + node.id.Hex() + " is not JSON");
-      return std::make_shared<InlineContent>(json.dump(2) + "\n");
-    }
-    case NodeKind::kFaidx: {
-      Node fasta = node;
-      fasta.kind = node.indexed;
-      fasta.key = node.key.substr(2);
-      TALARIA_ASSIGN_OR_RETURN(auto content, ContentOf(fasta));
-      auto chunks = std::dynamic_pointer_cast<const ChunkSequence>(content);
-      if (!chunks) return core::Unsupported("no .fai for this file");
-      TALARIA_ASSIGN_OR_RETURN(std::string fai, BuildFaidx(*chunks));
-      return std::make_shared<InlineContent>(std::move(fai));
-    }
-    default:
-      return core::InvalidArgument("not a regular file");
-  }
-}
-
 Result<Entry> VirtualTree::MakeEntry(uint64_t ino, const Node& node) {
   Entry e;
   e.ino = ino;
@@ -568,116 +337,9 @@ Result<std::string> VirtualTree::ReadLink(uint64_t ino) {
   return CurrentTarget(node->name);
 }
 
-Result<std::shared_ptr<const Content>> VirtualTree::Open(uint64_t ino) {
-  auto node = inodes_.Get(ino);
-  if (!node) return core::NotFound("stale inode " + std::to_string(ino));
-  if (IsDirectory(node->kind) || node->kind == NodeKind::kCurrentLink) {
-    return core::InvalidArgument("not a regular file");
-  }
-  if (node->kind == NodeKind::kStatsFile) return BuildContent(*node);
-  return ContentOf(*node);
-}
-
 bool VirtualTree::IsLive(uint64_t ino) const {
   auto node = inodes_.Get(ino);
   return node && node->kind == NodeKind::kStatsFile;
-}
-
-Result<std::unique_ptr<DirListing>> VirtualTree::OpenDir(uint64_t ino) {
-  auto node = inodes_.Get(ino);
-  if (!node) return core::NotFound("stale inode " + std::to_string(ino));
-  if (!IsDirectory(node->kind)) return core::InvalidArgument("not a directory");
-  if (node->kind == NodeKind::kHashDir) {
-    return std::unique_ptr<DirListing>(std::make_unique<ObjectListing>(store_, started_s_));
-  }
-  TALARIA_ASSIGN_OR_RETURN(auto entries, List(*node));
-  return std::unique_ptr<DirListing>(std::make_unique<VectorListing>(std::move(entries)));
-}
-
-Result<std::vector<DirEntry>> VirtualTree::List(const Node& dir) {
-  std::vector<DirEntry> out;
-  switch (dir.kind) {
-    case NodeKind::kRoot:
-      for (const char* n : {"by-hash", "by-taxon", "databases", "reductions", ".talaria"}) {
-        out.push_back({n, S_IFDIR});
-      }
-      return out;
-    case NodeKind::kMetaDir:
-      out.push_back({"stats.json", S_IFREG});
-      return out;
-    case NodeKind::kReductionsDir: {
-      TALARIA_ASSIGN_OR_RETURN(auto profiles, catalog_.Reductions());
-      for (const auto& [profile, entry] : profiles) out.push_back({profile, S_IFDIR});
-      return out;
-    }
-    case NodeKind::kProfileDir:
-      for (std::string_view f : kProfileFiles) {
-        out.push_back({std::string(f), S_IFREG});
-        if (f == kProfileFiles[kReferences]) {
-          out.push_back({std::string(f) + std::string(kFaiSuffix), S_IFREG});
-        }
-      }
-      return out;
-    case NodeKind::kTaxonRoot:
-      return ListTaxonRoot();
-    case NodeKind::kTaxonDir:
-      return ListTaxonDir(dir);
-    case NodeKind::kDatabasesDir: {
-      TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
-      for (const auto& v : versions) out.push_back({v.name, S_IFDIR});
-      return out;
-    }
-    case NodeKind::kDatabaseDir: {
-      TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.Versions(dir.name));
-      if (!versions.empty()) out.push_back({std::string(kCurrentLink), S_IFLNK});
-      for (const auto& v : versions) out.push_back({v.version, S_IFDIR});
-      return out;
-    }
-    case NodeKind::kVersionDir: {
-      TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(dir.id));
-      for (const auto& s : view->manifest.sources) {
-        out.push_back({s.name, S_IFREG});
-        out.push_back({s.name + std::string(kFaiSuffix), S_IFREG});
-      }
-      out.push_back({std::string(kManifestFile), S_IFREG});
-      return out;
-    }
-    default:
-      return core::InvalidArgument("not a directory");
-  }
-}
-
-Result<std::vector<DirEntry>> VirtualTree::ListTaxonRoot() {
-  TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
-  std::set<uint32_t> taxa;
-  for (const auto& v : versions) {
-    TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    for (const auto& [taxon, chunks] : view->taxon_chunks) taxa.insert(taxon);
-  }
-  std::vector<DirEntry> out;
-  out.reserve(taxa.size());
-  for (uint32_t t : taxa) out.push_back({std::to_string(t), S_IFDIR, TaxonDirNode(t, started_s_)});
-  return out;
-}
-
-Result<std::vector<DirEntry>> VirtualTree::ListTaxonDir(const Node& dir) {
-  TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
-  TALARIA_ASSIGN_OR_RETURN(auto taxon, catalog_.Taxon(dir.taxon));
-  const bool in_taxonomy = taxon.has_value();
-  std::vector<DirEntry> out;
-  if (in_taxonomy) out.push_back({std::string(kNameFile), S_IFREG});
-  for (const auto& v : versions) {
-    TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    if (view->taxon_chunks.count(dir.taxon)) {
-      out.push_back({v.name + std::string(kFastaSuffix), S_IFREG});
-      out.push_back({v.name + std::string(kFastaSuffix) + std::string(kFaiSuffix), S_IFREG});
-    }
-    if (in_taxonomy) {
-      out.push_back({v.name + std::string(kSubtreeSuffix), S_IFREG});
-      out.push_back({v.name + std::string(kSubtreeSuffix) + std::string(kFaiSuffix), S_IFREG});
-    }
-  }
-  return out;
 }
 
 }  // namespace talaria::fs

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "store/catalog/names.h"
 #include "store/core/object_id.h"
 #include "store/fasta/chunker.h"
 #include "store/fasta/fasta_reader.h"
@@ -79,13 +80,5 @@ struct IngestResult {
 // kInvalidArgument for a bad name/version, or a version that exists with
 // other content (versions are immutable); kParse for malformed FASTA.
 core::Result<IngestResult> IngestDatabase(WritableStore& store, const IngestOptions& options);
-
-// Database and version names: 1-128 of [A-Za-z0-9._+-], not "." or "..";
-// a version may not be "current".
-core::Status ValidateDatabaseName(const std::string& name);
-// The same rule for any name that becomes a path component (`what` names it
-// in the error): 1-128 characters of A-Z a-z 0-9 . _ + -.
-core::Status ValidateName(const std::string& what, const std::string& name);
-core::Status ValidateVersionName(const std::string& version);
 
 }  // namespace talaria::store

@@ -1,0 +1,291 @@
+#include "store/catalog/ingest_job.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "index/index.h"
+#include "store/fasta/byte_source.h"
+#include "store/fasta/fasta_index.h"
+#include "store/pack/object_kind.h"
+
+namespace talaria::store {
+
+using core::ObjectId;
+using core::Result;
+using core::Status;
+
+namespace {
+
+// The name a source is served under: its file name without a compression suffix.
+std::string SourceName(const std::string& path, SourceEncoding encoding) {
+  if (path == "-") return "stdin.fasta";
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  for (const char* ext : {".gz", ".zst", ".bgz"}) {
+    size_t n = std::strlen(ext);
+    if (encoding != SourceEncoding::kPlain && name.size() > n &&
+        name.compare(name.size() - n, n, ext) == 0) {
+      return name.substr(0, name.size() - n);
+    }
+  }
+  return name;
+}
+
+const char* EncodingName(SourceEncoding e) {
+  switch (e) {
+    case SourceEncoding::kGzip:
+      return "gzip";
+    case SourceEncoding::kZstd:
+      return "zstd";
+    default:
+      return "plain";
+  }
+}
+
+}  // namespace
+
+IngestState::IngestState(WritableStore& store, const IngestOptions& options)
+    : store_(store), key_("ingest:" + options.database + "/" + options.version) {
+  for (const std::string& f : options.files) files_.push_back(f);
+}
+
+Result<std::optional<uint64_t>> IngestState::Start() {
+  std::optional<uint64_t> resumable;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store_.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(auto old, store_.index().state().Get(txn, key_));
+    if (old) {
+      auto j = nlohmann::json::parse(*old, nullptr, false);
+      if (!j.is_discarded() && j.value("files", nlohmann::json()) == nlohmann::json(files_)) {
+        resumable = j.value("chunks_stored", uint64_t{0});
+      }
+    }
+  }
+  TALARIA_RETURN_IF_ERROR(Save(0));
+  return resumable;
+}
+
+Status IngestState::Progress(uint64_t chunks_stored) { return Save(chunks_stored); }
+
+Status IngestState::Complete(index::WriteTxn& txn) const {
+  return store_.index().state().Delete(txn, key_);
+}
+
+Status IngestState::Abandon() {
+  return store_.index().Update([&](index::WriteTxn& txn) { return Complete(txn); });
+}
+
+Status IngestState::Save(uint64_t chunks_stored) {
+  nlohmann::json j = {{"files", files_}, {"chunks_stored", chunks_stored}};
+  return store_.index().Update(
+      [&](index::WriteTxn& txn) { return store_.index().state().Put(txn, key_, j.dump()); });
+}
+
+IngestJob::IngestJob(WritableStore& store, const IngestOptions& options,
+                     const DatabaseManifest* previous, TaxMap* taxmap, IngestState* state)
+    : store_(store),
+      options_(options),
+      previous_(previous),
+      taxmap_(taxmap),
+      state_(state),
+      chooser_(store, options.delta_against_previous ? previous : nullptr) {}
+
+Status IngestJob::Run(IngestResult* result, DatabaseManifest* manifest) {
+  Status st = RunPipeline(manifest);
+  Status last = Wait();
+  if (!st) return st;
+  TALARIA_RETURN_IF_ERROR(last);
+  return Finish(layouts_, result, manifest);
+}
+
+Status IngestJob::RunPipeline(DatabaseManifest* manifest) {
+  for (const std::string& path : options_.files) {
+    struct stat st;
+    if (path != "-" && ::stat(path.c_str(), &st) == 0) progress_.input_bytes_total += st.st_size;
+  }
+  for (const std::string& path : options_.files) {
+    layouts_.emplace_back();
+    TALARIA_RETURN_IF_ERROR(ReadSource(path, &layouts_.back(), manifest));
+  }
+  return Flush();
+}
+
+Status IngestJob::ReadSource(const std::string& path, std::vector<LayoutRun>* runs,
+                             DatabaseManifest* manifest) {
+  const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
+  Chunker chunker(
+      options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); },
+      SpillOptions{options_.memory_budget_bytes, store_.paths().tmp_dir()}, &buffers_);
+  TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(path, options_.fasta));
+  uint64_t consumed_before = progress_.input_bytes_read;
+  SourceFile source;
+  core::Sha256Hasher hasher;
+  FastaRecord rec;
+  bool first = true;
+  for (;;) {
+    TALARIA_ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
+    if (first) {
+      hasher.Update(reader->preamble());
+      first = false;
+    }
+    if (!more) break;
+    TALARIA_ASSIGN_OR_RETURN(TaxonId taxon, TaxonOf(rec));
+    TALARIA_RETURN_IF_ERROR(chunker.Add(taxon, rec.text, rec.residues));
+    TALARIA_RETURN_IF_ERROR(deferred_);
+    AppendToLayout(runs, taxon, rec.text.size());
+    hasher.Update(rec.text);
+    source.records++;
+    source.residues += rec.residues;
+    progress_.records++;
+    progress_.fasta_bytes += rec.text.size();
+    progress_.input_bytes_read = consumed_before + reader->source_bytes_read();
+    if (options_.progress && (progress_.records & 1023) == 0) options_.progress(progress_);
+  }
+  TALARIA_RETURN_IF_ERROR(chunker.Finish());
+  TALARIA_RETURN_IF_ERROR(deferred_);
+  source.name = SourceName(path, reader->encoding());
+  source.input_name = path == "-" ? "-" : path.substr(path.find_last_of('/') + 1);
+  source.encoding = EncodingName(reader->encoding());
+  source.size = reader->bytes_read();
+  source.sha256 = hasher.Finish();
+  source.preamble = reader->preamble();
+  for (const SourceFile& other : manifest->sources) {
+    if (other.name == source.name) {
+      return core::InvalidArgument("two input files would both be served as '" + source.name +
+                                   "'; rename one");
+    }
+  }
+  manifest->sources.push_back(std::move(source));
+  return core::OkStatus();
+}
+
+Result<TaxonId> IngestJob::TaxonOf(const FastaRecord& rec) {
+  if (taxmap_) {
+    TALARIA_ASSIGN_OR_RETURN(auto mapped, taxmap_->Lookup(rec.id()));
+    if (mapped) {
+      taxmap_hits_++;
+      return *mapped;
+    }
+  }
+  return TaxonFromHeader(rec.header()).value_or(0);
+}
+
+void IngestJob::OnChunk(uint32_t source, ClosedChunk&& c) {
+  progress_.chunks++;
+  pending_bytes_ += c.bytes.size();
+  pending_.emplace_back(source, std::move(c));
+  if (pending_bytes_ >= options_.batch_bytes && deferred_) deferred_ = Flush();
+}
+
+Status IngestJob::Flush() {
+  Status previous = Wait();
+  if (!previous || pending_.empty()) return previous;
+  inflight_ = std::thread([this, batch = std::move(pending_)]() mutable {
+    inflight_status_ = StoreBatch(batch);
+    for (auto& [source, c] : batch) buffers_.Give(std::move(c.bytes));
+  });
+  pending_.clear();
+  pending_bytes_ = 0;
+  if (options_.progress) options_.progress(progress_);
+  return core::OkStatus();
+}
+
+Status IngestJob::Wait() {
+  if (!inflight_.joinable()) return core::OkStatus();
+  inflight_.join();
+  return std::exchange(inflight_status_, core::OkStatus());
+}
+
+Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>& batch) {
+  // Each chunk, then its record index (a delta against the index of the
+  // chunk's own base, when it has one).
+  std::vector<PutRequest> requests;
+  std::vector<std::string> indexes;
+  requests.reserve(2 * batch.size());
+  indexes.reserve(batch.size());
+  for (const auto& [source, c] : batch) {
+    PutOptions o;
+    o.kind = ObjectKind::kChunk;
+    o.codec = options_.codec;
+    TALARIA_ASSIGN_OR_RETURN(o.base, chooser_.Choose(c));
+    PutOptions fo;
+    fo.kind = ObjectKind::kFastaIndex;
+    fo.codec = options_.codec;
+    if (o.base) {
+      if (auto it = previous_fai_.find(*o.base); it != previous_fai_.end()) fo.base = it->second;
+    }
+    indexes.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
+    requests.push_back(PutRequest{c.bytes, o});
+    requests.push_back(PutRequest{indexes.back(), fo});
+  }
+  // Chunk i's id is at 2i, its index's at 2i + 1.
+  std::vector<bool> written;
+  TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, store_.PutBatch(requests, &written));
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& [source, c] = batch[i];
+    if (written[2 * i]) {
+      TALARIA_ASSIGN_OR_RETURN(ObjectInfo info, store_.Stat(ids[2 * i]));
+      new_chunks_++;
+      new_deltas_ += !info.entry.base.IsZero();
+      new_chunk_bytes_ += info.entry.record_len;
+    }
+    metas_.push_back(ChunkMeta{ids[2 * i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
+                               c.bytes.size(), ids[2 * i + 1]});
+  }
+  return state_->Progress(metas_.size());
+}
+
+std::map<ObjectId, ObjectId> IngestJob::PreviousIndexes(const DatabaseManifest* previous) {
+  std::map<ObjectId, ObjectId> out;
+  if (!previous) return out;
+  for (const ManifestChunk& c : previous->chunks) {
+    if (!c.fai.IsZero()) out[c.id] = c.fai;
+  }
+  return out;
+}
+
+std::optional<ObjectId> IngestJob::PreviousLayout(const std::string& name) const {
+  if (!previous_ || !options_.delta_against_previous) return std::nullopt;
+  for (const SourceFile& s : previous_->sources) {
+    if (s.name == name) return s.layout;
+  }
+  return std::nullopt;
+}
+
+Status IngestJob::Finish(const std::vector<std::vector<LayoutRun>>& layouts, IngestResult* result,
+                         DatabaseManifest* manifest) {
+  std::sort(metas_.begin(), metas_.end(), [](const ChunkMeta& a, const ChunkMeta& b) {
+    return std::tie(a.source, a.taxon, a.seq_in_taxon) <
+           std::tie(b.source, b.taxon, b.seq_in_taxon);
+  });
+  std::set<TaxonId> taxa;
+  for (const ChunkMeta& m : metas_) {
+    manifest->chunks.push_back(
+        ManifestChunk{m.id, m.source, m.taxon, m.records, m.residues, m.bytes, m.fai});
+    taxa.insert(m.taxon);
+  }
+  for (size_t s = 0; s < layouts.size(); ++s) {
+    SourceFile& source = manifest->sources[s];
+    PutOptions o;
+    o.kind = ObjectKind::kManifest;
+    o.base = PreviousLayout(source.name);
+    TALARIA_ASSIGN_OR_RETURN(source.layout, store_.Put(EncodeLayout(layouts[s]), o));
+    result->records += source.records;
+    result->residues += source.residues;
+    result->fasta_bytes += source.size;
+  }
+  result->chunks = manifest->chunks.size();
+  result->taxa = taxa.size();
+  result->taxmap_hits = taxmap_hits_;
+  result->chunks_new = new_chunks_;
+  result->chunks_delta = new_deltas_;
+  result->chunk_bytes_added = new_chunk_bytes_;
+  return core::OkStatus();
+}
+
+}  // namespace talaria::store
