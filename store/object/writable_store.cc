@@ -114,9 +114,10 @@ class WritableStore::Batch {
 
   // fsync, then one index transaction: the entries, the packs' lengths, `extra`.
   Status Commit(const std::function<Status(index::WriteTxn&)>& extra) NO_THREAD_SAFETY_ANALYSIS {
-    if (!entries_.empty()) {
-      if (Status st = store_->writer_->Sync(); !st) return Fail(st.error());
-    }
+    // Synced even with no record appended: the commit may still record a
+    // pack the writer has just started (after a seal), whose header and
+    // directory entry must be durable before the index names them.
+    if (Status st = store_->writer_->Sync(); !st) return Fail(st.error());
     auto dirty = store_->writer_->TakeDirty();
     Status st = store_->mutable_index().Update([&](index::WriteTxn& txn) -> Status {
       for (const auto& [id, e] : entries_) {
