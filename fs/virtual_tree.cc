@@ -94,12 +94,7 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
       if (!taxid) return NoEntry(name);
       // A taxon of the taxonomy, or one with chunks in a registered version
       // (from the index: no manifest needs loading to answer).
-      TALARIA_ASSIGN_OR_RETURN(auto node, catalog_.Taxon(*taxid));
-      bool exists = node.has_value();
-      if (!exists) {
-        TALARIA_ASSIGN_OR_RETURN(auto chunks, catalog_.ChunksOfTaxon(*taxid));
-        exists = !chunks.empty();
-      }
+      TALARIA_ASSIGN_OR_RETURN(bool exists, catalog_.HasTaxon(*taxid));
       if (!exists) return NoEntry(name);
       return TaxonDirNode(*taxid, started_s_);
     }

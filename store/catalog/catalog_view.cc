@@ -91,6 +91,15 @@ Result<uint64_t> CatalogView::TaxonomyGeneration() const {
   return generation.value_or(0);
 }
 
+Result<bool> CatalogView::HasTaxon(uint32_t taxid) const {
+  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) -> Result<bool> {
+    TALARIA_ASSIGN_OR_RETURN(auto node, ix.taxonomy().Get(txn, taxid));
+    if (node) return true;
+    TALARIA_ASSIGN_OR_RETURN(auto chunks, ix.chunks().FindByTaxon(txn, taxid));
+    return !chunks.empty();
+  });
+}
+
 Result<std::vector<ObjectId>> CatalogView::ChunksOfTaxon(uint32_t taxid) const {
   return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
     return ix.chunks().FindByTaxon(txn, taxid);
