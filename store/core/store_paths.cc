@@ -19,8 +19,17 @@ std::string StorePaths::pack_file(uint64_t pack) const {
   return pack_dir(pack) + "/" + name;
 }
 
+namespace {
+constexpr std::string_view kAccessSuffix = ".counts";
+}  // namespace
+
 std::string StorePaths::access_file(uint64_t pid, uint64_t n) const {
-  return access_dir() + "/" + std::to_string(pid) + "-" + std::to_string(n) + ".counts";
+  return access_dir() + "/" + std::to_string(pid) + "-" + std::to_string(n) +
+         std::string(kAccessSuffix);
+}
+
+bool StorePaths::IsAccessFileName(std::string_view file_name) {
+  return file_name.size() > kAccessSuffix.size() && file_name.ends_with(kAccessSuffix);
 }
 
 std::string StorePaths::taxmap_scratch(uint64_t pid) const {

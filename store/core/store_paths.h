@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace talaria::store {
 
@@ -32,6 +33,8 @@ class StorePaths {
   std::string warm_list() const { return root_ + "/warm.list"; }
   // <pid>-<n>.counts: the n-th file of counts the daemon with that pid wrote.
   std::string access_file(uint64_t pid, uint64_t n) const;
+  // Whether a name in access_dir() is one of access_file()'s.
+  static bool IsAccessFileName(std::string_view file_name);
   std::string tmp_dir() const { return root_ + "/tmp"; }
   // The temporary LMDB environment of an ingest's --taxmap tables.
   std::string taxmap_scratch(uint64_t pid) const;

@@ -16,8 +16,6 @@ using core::Status;
 
 namespace {
 
-constexpr std::string_view kSuffix = ".counts";
-
 // The count files not folded yet (none if the directory is not there).
 Result<std::vector<std::string>> AccessFiles(const StorePaths& paths) {
   auto names = core::ListDirectory(paths.access_dir());
@@ -25,7 +23,7 @@ Result<std::vector<std::string>> AccessFiles(const StorePaths& paths) {
   TALARIA_RETURN_IF_ERROR(names);
   std::vector<std::string> files;
   for (const std::string& name : *names) {
-    if (name.size() > kSuffix.size() && name.ends_with(kSuffix)) {
+    if (StorePaths::IsAccessFileName(name)) {
       files.push_back(paths.access_dir() + "/" + name);
     }
   }

@@ -96,14 +96,19 @@ Status ObjectStore::CheckIsStore(const std::string& root) {
   return core::OkStatus();
 }
 
+Result<std::unique_ptr<index::Index>> ObjectStore::OpenIndex(const StorePaths& paths,
+                                                             const OpenOptions& options) {
+  index::EnvOptions env = options.index;
+  env.create = false;
+  return index::Index::Open(paths.index_dir(), env);
+}
+
 Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const std::string& root,
                                                        const StoreConfig& config,
                                                        const OpenOptions& options) {
   TALARIA_RETURN_IF_ERROR(CheckIsStore(root));
   StorePaths paths(root);
-  index::EnvOptions env = options.index;
-  env.create = false;
-  TALARIA_ASSIGN_OR_RETURN(auto idx, index::Index::Open(paths.index_dir(), env));
+  TALARIA_ASSIGN_OR_RETURN(auto idx, OpenIndex(paths, options));
   return std::make_unique<ObjectStore>(paths, config, std::move(idx));
 }
 

@@ -141,6 +141,9 @@ class ObjectStore {
  protected:
   // kNotFound / kInvalidArgument as Open says, before anything is opened.
   static core::Status CheckIsStore(const std::string& root);
+  // The index of an existing store, sized as `options` say; never created.
+  static core::Result<std::unique_ptr<index::Index>> OpenIndex(const StorePaths& paths,
+                                                               const OpenOptions& options);
   // The hash-and-compress workers, started on first use (prefetch and writes).
   core::ThreadPool& Workers();
   core::Result<std::optional<index::ObjectEntry>> Lookup(const core::ObjectId& id) const;

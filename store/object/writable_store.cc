@@ -38,9 +38,7 @@ Result<std::unique_ptr<WritableStore>> WritableStore::Open(const std::string& ro
                                                            WriterLock held) {
   TALARIA_RETURN_IF_ERROR(CheckIsStore(root));
   StorePaths paths(root);
-  index::EnvOptions env = options.index;
-  env.create = false;
-  TALARIA_ASSIGN_OR_RETURN(auto idx, index::Index::Open(paths.index_dir(), env));
+  TALARIA_ASSIGN_OR_RETURN(auto idx, OpenIndex(paths, options));
   return std::make_unique<WritableStore>(paths, config, std::move(idx), std::move(held));
 }
 
