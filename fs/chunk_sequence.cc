@@ -39,6 +39,26 @@ std::shared_ptr<ChunkSequence> ChunkSequence::Concatenate(store::ObjectStore* st
   return seq;
 }
 
+Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromRanges(
+    store::ObjectStore* store, const store::DatabaseManifest& manifest,
+    const std::vector<store::ChunkRange>& ranges) {
+  std::vector<Object> objects;
+  std::map<uint32_t, uint32_t> object_of;  // manifest chunk -> index in objects
+  for (const store::ChunkRange& r : ranges) {
+    const store::ManifestChunk& c = manifest.chunks.at(r.chunk);
+    if (c.bytes > std::numeric_limits<uint32_t>::max()) {
+      return core::Unsupported("chunk " + c.id.Hex() + " is larger than 4 GiB");
+    }
+    if (object_of.emplace(r.chunk, static_cast<uint32_t>(objects.size())).second) {
+      objects.push_back({c.id, c.bytes, c.fai});
+    }
+  }
+  auto seq = std::make_shared<ChunkSequence>(store, std::string(), std::move(objects));
+  for (const store::ChunkRange& r : ranges) seq->AddPiece(object_of[r.chunk], r.offset, r.length);
+  seq->pieces_.shrink_to_fit();
+  return seq;
+}
+
 Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromLayout(
     store::ObjectStore* store, const store::DatabaseManifest& manifest, uint32_t source) {
   if (source >= manifest.sources.size()) return core::InvalidArgument("no such source");
@@ -46,41 +66,22 @@ Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromLayout(
   TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store->Get(file.layout));
   TALARIA_ASSIGN_OR_RETURN(std::vector<store::LayoutRun> runs, store::DecodeLayout(*layout_bytes));
   std::vector<Object> objects;
-  // Each taxon's stream: its chunks (indexes into `objects`) in manifest order.
-  struct Cursor {
-    std::vector<uint32_t> chunks;
-    size_t chunk = 0;
-    uint64_t offset = 0;
-  };
-  std::map<store::TaxonId, Cursor> cursors;
-  for (const store::ManifestChunk& c : manifest.chunks) {
+  std::vector<uint32_t> object_of(manifest.chunks.size(), 0);
+  for (uint32_t i = 0; i < manifest.chunks.size(); i++) {
+    const store::ManifestChunk& c = manifest.chunks[i];
     if (c.source != source) continue;
     if (c.bytes > std::numeric_limits<uint32_t>::max()) {
       return core::Unsupported("chunk " + c.id.Hex() + " is larger than 4 GiB");
     }
-    cursors[c.taxon].chunks.push_back(static_cast<uint32_t>(objects.size()));
+    object_of[i] = static_cast<uint32_t>(objects.size());
     objects.push_back({c.id, c.bytes, c.fai});
   }
   auto seq = std::make_shared<ChunkSequence>(store, file.preamble, std::move(objects));
-  for (const store::LayoutRun& run : runs) {
-    Cursor& cur = cursors[run.taxon];
-    for (uint64_t left = run.length; left > 0;) {
-      if (cur.chunk < cur.chunks.size() &&
-          cur.offset == seq->objects_[cur.chunks[cur.chunk]].size) {
-        cur.chunk++;
-        cur.offset = 0;
-      }
-      if (cur.chunk >= cur.chunks.size()) {
-        return core::Corruption("layout of " + file.name + " reads past the chunks of taxon " +
-                                std::to_string(run.taxon));
-      }
-      const uint32_t object = cur.chunks[cur.chunk];
-      uint64_t take = std::min(left, seq->objects_[object].size - cur.offset);
-      seq->AddPiece(object, cur.offset, take);
-      cur.offset += take;
-      left -= take;
-    }
-  }
+  TALARIA_RETURN_IF_ERROR(store::ForEachLayoutRange(
+      manifest, source, runs, [&](const store::ChunkRange& r) -> core::Status {
+        seq->AddPiece(object_of[r.chunk], r.offset, r.length);
+        return core::OkStatus();
+      }));
   if (seq->size_ != file.size) {
     return core::Corruption("layout of " + file.name + " gives " + std::to_string(seq->size_) +
                             " bytes, its manifest says " + std::to_string(file.size));

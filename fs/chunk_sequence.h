@@ -2,7 +2,8 @@
 
 // A virtual file made of pieces of stored objects: a head string (a source
 // file's preamble) followed by byte ranges of objects, in order. by-taxon
-// files are whole chunks one after another; a database source file is its
+// files are a taxon's ranges of chunks one after another (whole chunks of
+// its own, its pieces of shared ones); a database source file is its
 // layout's runs, each a range of one chunk. Reads find the first piece by
 // binary search and copy from the objects through the store's cache, so
 // any offset costs one lookup plus the objects it touches.
@@ -33,6 +34,10 @@ class ChunkSequence final : public Content {
   // Whole objects, one after another.
   static std::shared_ptr<ChunkSequence> Concatenate(store::ObjectStore* store,
                                                     std::vector<Object> objects);
+  // Ranges of `manifest`'s chunks, one after another (a by-taxon file).
+  static core::Result<std::shared_ptr<ChunkSequence>> FromRanges(
+      store::ObjectStore* store, const store::DatabaseManifest& manifest,
+      const std::vector<store::ChunkRange>& ranges);
   // Source file `source` of `manifest`, byte for byte, from its layout.
   // kCorruption when the layout does not fit the chunks.
   static core::Result<std::shared_ptr<ChunkSequence>> FromLayout(

@@ -11,9 +11,7 @@ core::Result<std::shared_ptr<const ManifestView>> ManifestCache::Get(const core:
   auto view = std::make_shared<ManifestView>();
   view->id = id;
   view->manifest = std::move(manifest);
-  for (uint32_t i = 0; i < view->manifest.chunks.size(); i++) {
-    view->taxon_chunks[view->manifest.chunks[i].taxon].push_back(i);
-  }
+  view->taxon_ranges = store::TaxonRanges(view->manifest);
   std::shared_ptr<const ManifestView> shared = std::move(view);
   lru_.Insert(id, shared, 1);
   return shared;

@@ -1,9 +1,8 @@
 #pragma once
 
-// Decoded database manifests for the daemon, with each manifest's chunks
-// grouped by taxon. Manifests are immutable objects, so an entry never goes
-// stale; the cache only bounds how many stay decoded (least recently used
-// first out).
+// Decoded database manifests for the daemon, with each taxon's ranges of
+// the manifest's chunks (store::TaxonRanges). Manifests are immutable objects, so an entry never
+// goes stale; the cache only bounds how many stay decoded (least recently used first out).
 //
 // Thread-safe.
 
@@ -23,8 +22,8 @@ namespace talaria::fs {
 struct ManifestView {
   core::ObjectId id;
   store::DatabaseManifest manifest;
-  // taxon -> indexes into manifest.chunks, in manifest order.
-  std::map<store::TaxonId, std::vector<uint32_t>> taxon_chunks;
+  // taxon -> its records' ranges of manifest.chunks, in manifest order.
+  std::map<store::TaxonId, std::vector<store::ChunkRange>> taxon_ranges;
 };
 
 class ManifestCache {

@@ -92,9 +92,9 @@ Result<Node> VirtualTree::Resolve(const Node& parent, std::string_view name) {
     case NodeKind::kTaxonRoot: {
       auto taxid = ParseTaxid(name);
       if (!taxid) return NoEntry(name);
-      // A taxon of the taxonomy, or one with chunks in a registered version
-      // (from the index: no manifest needs loading to answer).
-      TALARIA_ASSIGN_OR_RETURN(bool exists, catalog_.HasTaxon(*taxid));
+      // A taxon of the taxonomy, or one with records in a current version:
+      // what the listing shows.
+      TALARIA_ASSIGN_OR_RETURN(bool exists, TaxonExists(*taxid));
       if (!exists) return NoEntry(name);
       return TaxonDirNode(*taxid, started_s_);
     }
@@ -171,6 +171,17 @@ Result<Node> VirtualTree::ResolveInProfileDir(const Node& parent, std::string_vi
   return NoEntry(name);
 }
 
+Result<bool> VirtualTree::TaxonExists(uint32_t taxid) {
+  TALARIA_ASSIGN_OR_RETURN(auto taxon, catalog_.Taxon(taxid));
+  if (taxon) return true;
+  TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
+  for (const auto& v : versions) {
+    TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
+    if (view->taxon_ranges.count(taxid)) return true;
+  }
+  return false;
+}
+
 Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view name) {
   Node n;
   n.taxon = parent.taxon;
@@ -208,7 +219,7 @@ Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view
   n.name = db;
   if (n.kind == NodeKind::kTaxonFasta) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(current->manifest));
-    if (!view->taxon_chunks.count(parent.taxon)) return NoEntry(name);
+    if (!view->taxon_ranges.count(parent.taxon)) return NoEntry(name);
     n.key = "F/" + current->manifest.Hex() + "/" + std::to_string(parent.taxon);
   } else {
     n.generation = generation;

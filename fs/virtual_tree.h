@@ -94,6 +94,9 @@ class VirtualTree {
  private:
   core::Result<Node> Resolve(const Node& parent, std::string_view name);
   core::Result<Node> ResolveInTaxonDir(const Node& parent, std::string_view name);
+  // by-taxon/<taxid> exists: a taxon of the taxonomy, or one with records in
+  // the current version of a database (as ListTaxonRoot lists them).
+  core::Result<bool> TaxonExists(uint32_t taxid);
   core::Result<Node> ResolveInVersionDir(const Node& parent, std::string_view name);
   core::Result<Node> ResolveInProfileDir(const Node& parent, std::string_view name);
   core::Result<std::shared_ptr<const store::ReductionManifest>> Reduction(const core::ObjectId& id);

@@ -1,7 +1,5 @@
 #include "fs/virtual_tree.h"
 
-#include <unordered_set>
-
 #include <nlohmann/json.hpp>
 
 #include "fs/chunk_sequence.h"
@@ -51,23 +49,20 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
     case NodeKind::kTaxonFasta:
     case NodeKind::kSubtreeFasta: {
       TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(node.id));
-      std::vector<ChunkSequence::Object> objects;
+      std::vector<store::ChunkRange> ranges;
       if (node.kind == NodeKind::kTaxonFasta) {
-        auto it = view->taxon_chunks.find(node.taxon);
-        if (it != view->taxon_chunks.end()) {
-          for (uint32_t i : it->second) {
-            const store::ManifestChunk& c = view->manifest.chunks[i];
-            objects.push_back({c.id, c.bytes, c.fai});
-          }
-        }
+        auto it = view->taxon_ranges.find(node.taxon);
+        if (it != view->taxon_ranges.end()) ranges = it->second;
       } else {
         TALARIA_ASSIGN_OR_RETURN(std::vector<uint32_t> subtree, catalog_.Subtree(node.taxon));
-        std::unordered_set<uint32_t> taxa(subtree.begin(), subtree.end());
-        for (const store::ManifestChunk& c : view->manifest.chunks) {
-          if (taxa.count(c.taxon)) objects.push_back({c.id, c.bytes, c.fai});
+        for (uint32_t taxon : subtree) {
+          auto it = view->taxon_ranges.find(taxon);
+          if (it != view->taxon_ranges.end())
+            ranges.insert(ranges.end(), it->second.begin(), it->second.end());
         }
+        ranges = store::UnionOfRanges(std::move(ranges));
       }
-      return ChunkSequence::Concatenate(store_, std::move(objects));
+      return ChunkSequence::FromRanges(store_, view->manifest, ranges);
     }
     case NodeKind::kSourceFile: {
       TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(node.id));

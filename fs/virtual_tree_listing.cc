@@ -138,7 +138,7 @@ Result<std::vector<DirEntry>> VirtualTree::ListTaxonRoot() {
   std::set<uint32_t> taxa;
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    for (const auto& [taxon, chunks] : view->taxon_chunks) taxa.insert(taxon);
+    for (const auto& [taxon, ranges] : view->taxon_ranges) taxa.insert(taxon);
   }
   std::vector<DirEntry> out;
   out.reserve(taxa.size());
@@ -154,7 +154,7 @@ Result<std::vector<DirEntry>> VirtualTree::ListTaxonDir(const Node& dir) {
   if (in_taxonomy) out.push_back({std::string(kNameFile), S_IFREG});
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    if (view->taxon_chunks.count(dir.taxon)) {
+    if (view->taxon_ranges.count(dir.taxon)) {
       out.push_back({v.name + std::string(kFastaSuffix), S_IFREG});
       out.push_back({v.name + std::string(kFastaSuffix) + std::string(kFaiSuffix), S_IFREG});
     }

@@ -23,6 +23,7 @@ core::Result<std::vector<ChunkHit>> RunChunkQuery(const Txn& txn, const ChunkTab
     TALARIA_RETURN_IF_ERROR(chunks.ForEach(txn, consider));
   } else {
     TALARIA_ASSIGN_OR_RETURN(auto ids, chunks.FindByTaxa(txn, q.taxa));
+    ids.insert(ids.end(), q.also.begin(), q.also.end());
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     for (const ObjectId& id : ids) {

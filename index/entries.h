@@ -70,6 +70,9 @@ struct ReductionEntry {
 
 struct ChunkQuery {
   std::vector<uint32_t> taxa;  // empty: every taxon
+  // With `taxa`: chunks the caller knows hold records of them besides the
+  // ones the index lists under them (chunks shared by small taxa).
+  std::vector<core::ObjectId> also;
   std::optional<uint64_t> min_bytes;
   std::optional<uint64_t> max_bytes;
   std::optional<bool> has_reference;  // stored as a byte delta against another chunk

@@ -22,6 +22,8 @@ build_pkgs=(
   ncbi-blast+ diamond-aligner mmseqs2 seqkit samtools cd-hit
   # the mount benchmark's references: squashfuse over a mksquashfs image, fio
   squashfs-tools squashfuse fio
+  # the storage benchmark's reference: a borg repository of the same file
+  borgbackup
 )
 
 want=("${runtime_pkgs[@]}")

@@ -70,8 +70,10 @@ int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
   const store::DatabaseManifest* m = &opened->manifest;
   std::set<store::TaxonId> taxa;
   uint64_t chunk_bytes = 0;
+  uint64_t shared_chunks = 0;
   for (const auto& c : m->chunks) {
-    taxa.insert(c.taxon);
+    for (const store::TaxonPiece& p : store::PiecesOf(c)) taxa.insert(p.taxon);
+    shared_chunks += c.taxon == store::kSharedStream;
     chunk_bytes += c.bytes;
   }
   if (json) {
@@ -83,14 +85,15 @@ int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
                {"ingested", Iso8601(v->ingested_unix_s)},
                {"sources", sources},
                {"chunks", m->chunks.size()},
+               {"shared_chunks", shared_chunks},
                {"chunk_bytes", chunk_bytes},
                {"taxa", taxa.size()}});
     return kExitOk;
   }
   std::cout << v->name << '/' << v->version << "\n  manifest  " << v->manifest.Hex()
             << "\n  ingested  " << Iso8601(v->ingested_unix_s) << "\n  chunks    "
-            << m->chunks.size() << " (" << HumanBytes(chunk_bytes) << "), " << taxa.size()
-            << " taxa\n";
+            << m->chunks.size() << " (" << HumanBytes(chunk_bytes) << "; " << shared_chunks
+            << " shared by small taxa), " << taxa.size() << " taxa\n";
   for (const auto& s : m->sources) {
     std::cout << "  source    " << s.name << ": " << s.records << " records, " << s.residues
               << " residues, " << s.size << " bytes, sha256 " << s.sha256.Hex();

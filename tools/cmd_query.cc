@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "store/catalog/catalog_view.h"
+#include "store/fasta/chunker.h"
 #include "tools/cli_context.h"
 #include "tools/output.h"
 
@@ -75,13 +76,16 @@ int RunQuery(const CliContext& ctx, const QueryArgs& args) {
   if (args.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& h : *hits) {
-      nlohmann::json j = {{"id", h.id.Hex()},
-                          {"taxon", h.meta.taxon},
-                          {"records", h.meta.records},
-                          {"residues", h.meta.residues},
-                          {"bytes", h.meta.raw_bytes},
-                          {"stored_bytes", h.stored_bytes},
-                          {"access_count", h.meta.access_count}};
+      nlohmann::json j = {
+          {"id", h.id.Hex()},
+          {"taxon",
+           h.meta.taxon == store::kSharedStream ? nlohmann::json() : nlohmann::json(h.meta.taxon)},
+          {"shared", h.meta.taxon == store::kSharedStream},
+          {"records", h.meta.records},
+          {"residues", h.meta.residues},
+          {"bytes", h.meta.raw_bytes},
+          {"stored_bytes", h.stored_bytes},
+          {"access_count", h.meta.access_count}};
       if (!h.reference.IsZero()) j["reference"] = h.reference.Hex();
       arr.push_back(j);
     }
@@ -89,7 +93,9 @@ int RunQuery(const CliContext& ctx, const QueryArgs& args) {
     return kExitOk;
   }
   for (const auto& h : *hits) {
-    std::cout << h.id.Hex() << "  taxon " << h.meta.taxon << "  " << h.meta.records << " records  "
+    const std::string taxon =
+        h.meta.taxon == store::kSharedStream ? std::string("shared") : std::to_string(h.meta.taxon);
+    std::cout << h.id.Hex() << "  taxon " << taxon << "  " << h.meta.records << " records  "
               << h.meta.raw_bytes << " bytes  stored " << h.stored_bytes
               << (h.reference.IsZero() ? "" : "  (delta)") << '\n';
   }

@@ -1,14 +1,15 @@
 #pragma once
 
-// Chooses the delta base of each new chunk of an ingest: the chunk of the
-// same taxon in the database's previous version that shares the most record
-// ids with it. The choice is deterministic: a tie goes to the chunk listed
-// first in the previous manifest, and a chunk sharing no id takes the
-// previous chunk at its own position in the taxon (or the taxon's last).
-// There is no base for a taxon the previous version lacks, nor at all
-// without a previous version. A taxon's candidates are read only when it has
-// more than one; the record ids of about 8 million records (about 0.5 GB)
-// are kept, and past that forgotten and read again as needed.
+// Chooses the delta base of each new chunk of an ingest: among the chunks
+// of the database's previous version that hold records of the new chunk's
+// taxa (its stream's taxon, or the small taxa of a shared chunk), the one
+// that shares the most record ids with it. The choice is deterministic: a
+// tie goes to the chunk listed first in the previous manifest, and a chunk
+// sharing no id takes the candidate at its own position in its stream (or
+// the last). There is no base when the previous version has none of the
+// taxa, nor at all without a previous version. Candidates are read only
+// when there is more than one; the record ids of about 8 million records
+// (about 0.5 GB) are kept, and past that forgotten and read again as needed.
 //
 // Failure: Choose() returns the store's error for a candidate it cannot read.
 // Thread-compatible: one thread at a time calls Choose(); `store` must
@@ -40,18 +41,18 @@ class BaseChooser {
   core::Result<std::optional<core::ObjectId>> Choose(const ClosedChunk& chunk);
 
  private:
-  using OwnerMap = std::unordered_map<std::string, uint32_t>;
-
   // At most this many record ids are remembered (about 0.5 GB); past it the
-  // maps are dropped and rebuilt for the taxa that come up again.
+  // map is dropped and rebuilt for the chunks that come up again.
   static constexpr size_t kMaxRememberedIds = 8'000'000;
 
-  // Record id -> index in `candidates`, the chunks of `taxon`.
-  core::Result<OwnerMap*> Owners(TaxonId taxon, const std::vector<core::ObjectId>& candidates);
+  // Reads the record ids of previous chunk `chunk` into owners_.
+  core::Status Remember(uint32_t chunk);
 
   WritableStore& store_;
-  std::map<TaxonId, std::vector<core::ObjectId>> by_taxon_;
-  std::map<TaxonId, OwnerMap> owners_;
+  std::vector<core::ObjectId> previous_;               // the previous manifest's chunks
+  std::map<TaxonId, std::vector<uint32_t>> by_taxon_;  // primary taxon -> chunks, ascending
+  std::unordered_map<std::string, uint32_t> owners_;   // record id -> first previous chunk
+  std::vector<bool> remembered_chunk_;
   size_t remembered_ = 0;
 };
 

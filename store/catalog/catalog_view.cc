@@ -5,6 +5,7 @@
 #include "index/chunk_query.h"
 #include "index/index.h"
 #include "index/schema.h"
+#include "store/catalog/database_catalog.h"
 #include "store/object/object_store.h"
 
 namespace talaria::store {
@@ -91,24 +92,19 @@ Result<uint64_t> CatalogView::TaxonomyGeneration() const {
   return generation.value_or(0);
 }
 
-Result<bool> CatalogView::HasTaxon(uint32_t taxid) const {
-  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) -> Result<bool> {
-    TALARIA_ASSIGN_OR_RETURN(auto node, ix.taxonomy().Get(txn, taxid));
-    if (node) return true;
-    TALARIA_ASSIGN_OR_RETURN(auto chunks, ix.chunks().FindByTaxon(txn, taxid));
-    return !chunks.empty();
-  });
-}
-
 Result<std::vector<ObjectId>> CatalogView::ChunksOfTaxon(uint32_t taxid) const {
-  return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
-    return ix.chunks().FindByTaxon(txn, taxid);
-  });
+  TALARIA_ASSIGN_OR_RETURN(auto held, ChunksHoldingTaxa(*store_, {taxid}));
+  return std::vector<ObjectId>(held.begin(), held.end());
 }
 
 Result<std::vector<ChunkHit>> CatalogView::QueryChunks(const ChunkQuery& query) const {
+  ChunkQuery q = query;
+  if (!q.taxa.empty()) {
+    TALARIA_ASSIGN_OR_RETURN(auto held, ChunksHoldingTaxa(*store_, {q.taxa.begin(), q.taxa.end()}));
+    q.also.assign(held.begin(), held.end());
+  }
   return Read(store_, [&](const index::Index& ix, index::ReadTxn& txn) {
-    return index::RunChunkQuery(txn, ix.chunks(), ix.objects(), query);
+    return index::RunChunkQuery(txn, ix.chunks(), ix.objects(), q);
   });
 }
 

@@ -59,11 +59,10 @@ class CatalogView {
   core::Result<uint64_t> TaxonomyGeneration() const;
 
   // --- chunks
-  // Whether `taxid` is in the loaded taxonomy or has chunks in any stored
-  // version (one snapshot; what by-taxon/<taxid> needs to exist).
-  core::Result<bool> HasTaxon(uint32_t taxid) const;
-  // Chunks of any stored version whose records belong to `taxid`.
+  // Chunks of any stored version holding records of `taxid`, by id (reads
+  // the versions' manifests).
   core::Result<std::vector<core::ObjectId>> ChunksOfTaxon(uint32_t taxid) const;
+  // With taxa, reads the versions' manifests too (chunks shared by small taxa).
   core::Result<std::vector<ChunkHit>> QueryChunks(const ChunkQuery& query) const;
 
   // --- reduction profiles

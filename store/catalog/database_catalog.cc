@@ -1,5 +1,6 @@
 #include "store/catalog/database_catalog.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -44,21 +45,9 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
                     const std::function<Status(std::string_view)>& out) {
   TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store.Get(source.layout));
   TALARIA_ASSIGN_OR_RETURN(std::vector<LayoutRun> runs, DecodeLayout(*layout_bytes));
-  // Each taxon's stream: its chunks in manifest order. A cursor holds a
-  // position, not bytes: chunks come through the store's bounded cache, so
-  // memory stays bounded however many taxa interleave.
-  struct Cursor {
-    std::vector<const ManifestChunk*> chunks;
-    size_t chunk = 0;
-    uint64_t offset = 0;
-  };
   const uint32_t index = static_cast<uint32_t>(&source - manifest.sources.data());
   if (index >= manifest.sources.size())
     return core::InvalidArgument("source is not of this manifest");
-  std::map<TaxonId, Cursor> cursors;
-  for (const ManifestChunk& c : manifest.chunks) {
-    if (c.source == index) cursors[c.taxon].chunks.push_back(&c);
-  }
   core::Sha256Hasher hasher;
   uint64_t written = 0;
   auto emit = [&](std::string_view piece) -> Status {
@@ -67,28 +56,17 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
     return out(piece);
   };
   TALARIA_RETURN_IF_ERROR(emit(source.preamble));
-  for (const LayoutRun& run : runs) {
-    Cursor& cur = cursors[run.taxon];
-    for (uint64_t left = run.length; left > 0;) {
-      if (cur.chunk < cur.chunks.size() && cur.offset == cur.chunks[cur.chunk]->bytes) {
-        cur.chunk++;
-        cur.offset = 0;
-      }
-      if (cur.chunk >= cur.chunks.size()) {
-        return core::Corruption("layout of " + source.name + " reads past the chunks of taxon " +
-                                std::to_string(run.taxon));
-      }
-      TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(cur.chunks[cur.chunk]->id));
-      if (bytes->size() != cur.chunks[cur.chunk]->bytes) {
-        return core::Corruption("chunk " + cur.chunks[cur.chunk]->id.Hex() +
-                                " is not the size its manifest says");
-      }
-      size_t take = std::min<uint64_t>(left, bytes->size() - cur.offset);
-      TALARIA_RETURN_IF_ERROR(emit(std::string_view(*bytes).substr(cur.offset, take)));
-      cur.offset += take;
-      left -= take;
-    }
-  }
+  // Chunks come through the store's bounded cache, so memory stays bounded
+  // however many taxa interleave.
+  TALARIA_RETURN_IF_ERROR(
+      ForEachLayoutRange(manifest, index, runs, [&](const ChunkRange& r) -> Status {
+        const ManifestChunk& c = manifest.chunks[r.chunk];
+        TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(c.id));
+        if (bytes->size() != c.bytes) {
+          return core::Corruption("chunk " + c.id.Hex() + " is not the size its manifest says");
+        }
+        return emit(std::string_view(*bytes).substr(r.offset, r.length));
+      }));
   if (written != source.size || hasher.Finish() != source.sha256) {
     return core::Corruption("rebuilt " + source.name +
                             " does not match its recorded size and SHA-256");
@@ -119,11 +97,49 @@ Status RemoveDatabaseVersion(WritableStore& store, const std::string& name,
     TALARIA_RETURN_IF_ERROR(store.index().databases().Delete(txn, name, version));
     TALARIA_RETURN_IF_ERROR(RecordCatalogSnapshot(store, txn, snapshot.first, snapshot.second));
     for (const ManifestChunk& c : manifest.chunks) {
-      if (!still_used.count(c.id))
-        TALARIA_RETURN_IF_ERROR(store.index().chunks().Remove(txn, c.id));
+      if (still_used.count(c.id)) continue;
+      TALARIA_RETURN_IF_ERROR(store.index().chunks().Remove(txn, c.id));
     }
     return core::OkStatus();
   });
+}
+
+std::vector<uint32_t> ChunkTaxa(const ManifestChunk& c) {
+  std::vector<uint32_t> taxa;
+  for (const TaxonPiece& p : PiecesOf(c)) taxa.push_back(p.taxon);
+  std::sort(taxa.begin(), taxa.end());
+  taxa.erase(std::unique(taxa.begin(), taxa.end()), taxa.end());
+  return taxa;
+}
+
+Result<std::set<ObjectId>> ChunksHoldingTaxa(ObjectStore& store, const std::set<uint32_t>& taxa) {
+  std::vector<index::DatabaseVersion> versions;
+  {
+    TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
+    TALARIA_ASSIGN_OR_RETURN(versions, store.index().databases().List(txn));
+  }
+  std::set<ObjectId> manifests, out;
+  for (const auto& v : versions) {
+    if (!manifests.insert(v.manifest).second) continue;
+    TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
+    for (const ManifestChunk& c : m.chunks) {
+      for (const TaxonPiece& p : PiecesOf(c)) {
+        if (taxa.count(p.taxon)) {
+          out.insert(c.id);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Status RegisterChunks(WritableStore& store, index::WriteTxn& txn, const DatabaseManifest& m) {
+  for (const ManifestChunk& c : m.chunks) {
+    TALARIA_RETURN_IF_ERROR(store.index().chunks().Add(
+        txn, c.id, index::ChunkMeta{c.taxon, c.records, c.residues, c.bytes, 0, 0}));
+  }
+  return core::OkStatus();
 }
 
 std::vector<ObjectId> VersionObjects(const ObjectId& manifest_id, const DatabaseManifest& m) {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,10 @@
 #include "index/entries.h"
 #include "store/catalog/manifest.h"
 #include "store/object/writable_store.h"
+
+namespace talaria::index {
+class WriteTxn;
+}  // namespace talaria::index
 
 namespace talaria::store {
 
@@ -35,6 +40,18 @@ core::Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest,
 // kNotFound if there is no such version.
 core::Status RemoveDatabaseVersion(WritableStore& store, const std::string& name,
                                    const std::string& version);
+
+// Adds every chunk of `m` to the chunk tables (docs/FORMAT.md §5.6), each
+// under its stream's key (its taxon, or kSharedStream).
+core::Status RegisterChunks(WritableStore& store, index::WriteTxn& txn, const DatabaseManifest& m);
+
+// The taxa of a chunk's records, primary and secondary, ascending.
+std::vector<uint32_t> ChunkTaxa(const ManifestChunk& c);
+
+// The chunks of every registered version holding a record of any of `taxa`
+// (from the manifests' pieces: exact, whatever stream the records are in).
+core::Result<std::set<core::ObjectId>> ChunksHoldingTaxa(ObjectStore& store,
+                                                         const std::set<uint32_t>& taxa);
 
 // The objects one version needs (without delta bases): its manifest
 // `manifest_id`, the layouts of its sources, its chunks and record indexes.

@@ -75,11 +75,7 @@ Status Publish(WritableStore& store, const IngestOptions& options, const ObjectI
     if (!snapshot) return core::Corruption("catalogue changed during the ingest");
     TALARIA_RETURN_IF_ERROR(dbs.Put(txn, added));
     TALARIA_RETURN_IF_ERROR(RecordCatalogSnapshot(store, txn, snapshot->first, snapshot->second));
-    for (const ManifestChunk& c : manifest.chunks) {
-      TALARIA_RETURN_IF_ERROR(store.index().chunks().Add(
-          txn, c.id, index::ChunkMeta{c.taxon, c.records, c.residues, c.bytes, 0, 0}));
-    }
-    return core::OkStatus();
+    return RegisterChunks(store, txn, manifest);
   });
 }
 

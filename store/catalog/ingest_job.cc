@@ -120,12 +120,14 @@ Status IngestJob::ReadSource(const std::string& path, std::vector<LayoutRun>* ru
   const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
   Chunker chunker(
       options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); },
-      SpillOptions{options_.memory_budget_bytes, store_.paths().tmp_dir()}, &buffers_);
+      SpillOptions{options_.memory_budget_bytes, store_.paths().tmp_dir()}, &buffers_,
+      [this](std::vector<TaxonId> taxa) { return SharedOrder(std::move(taxa)); });
   TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(path, options_.fasta));
   uint64_t consumed_before = progress_.input_bytes_read;
   SourceFile source;
   core::Sha256Hasher hasher;
   FastaRecord rec;
+  std::vector<TaxonId> taxa;
   bool first = true;
   for (;;) {
     TALARIA_ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
@@ -134,10 +136,15 @@ Status IngestJob::ReadSource(const std::string& path, std::vector<LayoutRun>* ru
       first = false;
     }
     if (!more) break;
-    TALARIA_ASSIGN_OR_RETURN(TaxonId taxon, TaxonOf(rec));
-    TALARIA_RETURN_IF_ERROR(chunker.Add(taxon, rec.text, rec.residues));
+    TALARIA_RETURN_IF_ERROR(TaxaOf(rec, &taxa));
+    if (taxa.front() == kSharedStream) {
+      return core::ParseError(path + ":" + std::to_string(rec.line) + ": taxon id " +
+                              std::to_string(kSharedStream) + " is reserved");
+    }
+    TALARIA_RETURN_IF_ERROR(chunker.Add(taxa.front(), rec.text, rec.residues,
+                                        std::span<const TaxonId>(taxa).subspan(1)));
     TALARIA_RETURN_IF_ERROR(deferred_);
-    AppendToLayout(runs, taxon, rec.text.size());
+    AppendToLayout(runs, taxa.front(), rec.text.size());
     hasher.Update(rec.text);
     source.records++;
     source.residues += rec.residues;
@@ -164,15 +171,65 @@ Status IngestJob::ReadSource(const std::string& path, std::vector<LayoutRun>* ru
   return core::OkStatus();
 }
 
-Result<TaxonId> IngestJob::TaxonOf(const FastaRecord& rec) {
-  if (taxmap_) {
-    TALARIA_ASSIGN_OR_RETURN(auto mapped, taxmap_->Lookup(rec.id()));
-    if (mapped) {
-      taxmap_hits_++;
-      return *mapped;
+Status IngestJob::TaxaOf(const FastaRecord& rec, std::vector<TaxonId>* taxa) {
+  taxa->clear();
+  const std::string_view header = rec.header();
+  bool hit = false;
+  auto add = [&](std::string_view part) -> Status {
+    std::optional<TaxonId> taxon;
+    if (taxmap_) {
+      const std::string_view id = part.substr(0, part.find_first_of(" \t\v\f\r\x01"));
+      TALARIA_ASSIGN_OR_RETURN(taxon, taxmap_->Lookup(id));
+      hit = hit || taxon.has_value();
+    }
+    if (!taxon) taxon = TaxonFromHeader(part);
+    if (taxon && std::find(taxa->begin(), taxa->end(), *taxon) == taxa->end()) {
+      taxa->push_back(*taxon);
+    }
+    return core::OkStatus();
+  };
+  // NCBI nr joins the headers of identical sequences with SOH bytes.
+  for (size_t start = 0;;) {
+    const size_t soh = header.find('\x01', start);
+    TALARIA_RETURN_IF_ERROR(add(header.substr(start, soh - start)));
+    if (soh == std::string_view::npos) break;
+    start = soh + 1;
+  }
+  if (taxa->empty()) taxa->push_back(0);
+  taxmap_hits_ += hit;
+  for (TaxonId t : *taxa) {
+    if (t == kSharedStream) {
+      taxa->front() = kSharedStream;  // reported by the caller with file and line
+      break;
     }
   }
-  return TaxonFromHeader(rec.header()).value_or(0);
+  return core::OkStatus();
+}
+
+std::vector<TaxonId> IngestJob::SharedOrder(std::vector<TaxonId> taxa) {
+  if (!have_taxonomy_) {
+    auto txn = store_.index().BeginRead();
+    auto count = txn ? store_.index().taxonomy().Count(*txn) : core::Result<size_t>(0);
+    have_taxonomy_ = count && *count > 0;
+  }
+  if (!*have_taxonomy_) return taxa;  // ascending taxon id
+  // Taxa outside the tree go last, by id.
+  auto txn = store_.index().BeginRead();
+  for (TaxonId t : taxa) {
+    if (lineage_keys_.count(t)) continue;
+    std::vector<TaxonId> key;
+    if (txn) {
+      auto lineage = store_.index().taxonomy().Lineage(*txn, t);
+      if (lineage) {
+        for (auto it = lineage->rbegin(); it != lineage->rend(); ++it) key.push_back(it->taxid);
+      }
+    }
+    if (key.empty()) key = {kSharedStream, t};
+    lineage_keys_.emplace(t, std::move(key));
+  }
+  std::sort(taxa.begin(), taxa.end(),
+            [&](TaxonId a, TaxonId b) { return lineage_keys_[a] < lineage_keys_[b]; });
+  return taxa;
 }
 
 void IngestJob::OnChunk(uint32_t source, ClosedChunk&& c) {
@@ -234,8 +291,10 @@ Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>
       new_deltas_ += !info.entry.base.IsZero();
       new_chunk_bytes_ += info.entry.record_len;
     }
-    metas_.push_back(ChunkMeta{ids[2 * i], source, c.taxon, c.seq_in_taxon, c.records, c.residues,
-                               c.bytes.size(), ids[2 * i + 1]});
+    ManifestChunk mc{ids[2 * i], source,         c.taxon,        c.records,
+                     c.residues, c.bytes.size(), ids[2 * i + 1], {}};
+    SetPieces(&mc, c.pieces);
+    metas_.push_back(ChunkMeta{c.seq_in_taxon, std::move(mc)});
   }
   return state_->Progress(metas_.size());
 }
@@ -249,31 +308,35 @@ std::map<ObjectId, ObjectId> IngestJob::PreviousIndexes(const DatabaseManifest* 
   return out;
 }
 
-std::optional<ObjectId> IngestJob::PreviousLayout(const std::string& name) const {
+std::optional<ObjectId> IngestJob::PreviousLayout(const std::string& name, size_t index,
+                                                  size_t count) const {
   if (!previous_ || !options_.delta_against_previous) return std::nullopt;
   for (const SourceFile& s : previous_->sources) {
     if (s.name == name) return s.layout;
   }
+  // Releases often come under new names (uniprot_2026_01.fasta): with as
+  // many sources as before, the one at the same place.
+  if (previous_->sources.size() == count) return previous_->sources[index].layout;
   return std::nullopt;
 }
 
 Status IngestJob::Finish(const std::vector<std::vector<LayoutRun>>& layouts, IngestResult* result,
                          DatabaseManifest* manifest) {
   std::sort(metas_.begin(), metas_.end(), [](const ChunkMeta& a, const ChunkMeta& b) {
-    return std::tie(a.source, a.taxon, a.seq_in_taxon) <
-           std::tie(b.source, b.taxon, b.seq_in_taxon);
+    return std::tie(a.chunk.source, a.chunk.taxon, a.seq_in_taxon) <
+           std::tie(b.chunk.source, b.chunk.taxon, b.seq_in_taxon);
   });
   std::set<TaxonId> taxa;
-  for (const ChunkMeta& m : metas_) {
-    manifest->chunks.push_back(
-        ManifestChunk{m.id, m.source, m.taxon, m.records, m.residues, m.bytes, m.fai});
-    taxa.insert(m.taxon);
+  for (ChunkMeta& m : metas_) {
+    for (const TaxonPiece& p : PiecesOf(m.chunk)) taxa.insert(p.taxon);
+    manifest->chunks.push_back(std::move(m.chunk));
   }
+  metas_.clear();
   for (size_t s = 0; s < layouts.size(); ++s) {
     SourceFile& source = manifest->sources[s];
     PutOptions o;
     o.kind = ObjectKind::kManifest;
-    o.base = PreviousLayout(source.name);
+    o.base = PreviousLayout(source.name, s, layouts.size());
     TALARIA_ASSIGN_OR_RETURN(source.layout, store_.Put(EncodeLayout(layouts[s]), o));
     result->records += source.records;
     result->residues += source.residues;

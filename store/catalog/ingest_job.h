@@ -79,22 +79,22 @@ class IngestJob {
 
  private:
   struct ChunkMeta {
-    core::ObjectId id;
-    uint32_t source = 0;
-    TaxonId taxon = 0;
     uint64_t seq_in_taxon = 0;
-    uint64_t records = 0;
-    uint64_t residues = 0;
-    uint64_t bytes = 0;
-    core::ObjectId fai;
+    ManifestChunk chunk;
   };
 
   core::Status RunPipeline(DatabaseManifest* manifest);
   core::Status ReadSource(const std::string& path, std::vector<LayoutRun>* runs,
                           DatabaseManifest* manifest);
 
-  // Taxon precedence (docs/ARCHITECTURE.md "Ingest"): the accession table, then the header, else 0.
-  core::Result<TaxonId> TaxonOf(const FastaRecord& rec);
+  // The record's taxa, first the one whose stream holds it; {0} when none
+  // is found. Per accession (nr joins several with SOH bytes), precedence
+  // (docs/ARCHITECTURE.md "Ingest"): the accession table, then the header.
+  core::Status TaxaOf(const FastaRecord& rec, std::vector<TaxonId>* taxa);
+
+  // The order of the small taxa in a shared stream: taxonomic (by lineage
+  // from the root) when a taxonomy is loaded, else by taxon id.
+  std::vector<TaxonId> SharedOrder(std::vector<TaxonId> taxa);
 
   void OnChunk(uint32_t source, ClosedChunk&& c);
 
@@ -112,8 +112,10 @@ class IngestJob {
 
   static std::map<core::ObjectId, core::ObjectId> PreviousIndexes(const DatabaseManifest* previous);
 
-  // The previous version's object for the source of the same name, if any.
-  std::optional<core::ObjectId> PreviousLayout(const std::string& name) const;
+  // The previous version's layout for the source of the same name, or at
+  // the same `index` of `count` sources when the version had as many.
+  std::optional<core::ObjectId> PreviousLayout(const std::string& name, size_t index,
+                                               size_t count) const;
 
   core::Status Finish(const std::vector<std::vector<LayoutRun>>& layouts, IngestResult* result,
                       DatabaseManifest* manifest);
@@ -124,6 +126,8 @@ class IngestJob {
   TaxMap* taxmap_;
   IngestState* state_;
   uint64_t taxmap_hits_ = 0;
+  std::optional<bool> have_taxonomy_;
+  std::map<TaxonId, std::vector<TaxonId>> lineage_keys_;  // taxon -> root..taxon
   BaseChooser chooser_;
   // The previous version's record index of each of its chunks.
   std::map<core::ObjectId, core::ObjectId> previous_fai_ = PreviousIndexes(previous_);

@@ -1,5 +1,7 @@
 #include "store/catalog/manifest.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "store/core/coding.h"
@@ -7,7 +9,49 @@
 namespace talaria::store {
 
 using core::Result;
+using core::Status;
 using nlohmann::json;
+
+namespace {
+
+// Primary pieces tile the chunk in order and add up to its counts;
+// secondary pieces lie inside it.
+Status CheckPieces(const ManifestChunk& c) {
+  uint64_t at = 0, records = 0, residues = 0;
+  for (const TaxonPiece& p : c.pieces) {
+    if (p.offset + p.length > c.bytes || p.offset + p.length < p.offset || p.length == 0 ||
+        p.taxon == kSharedStream) {
+      return core::Corruption("manifest chunk " + c.id.Hex() + " has a piece out of bounds");
+    }
+    if (!p.primary) continue;
+    if (p.offset != at) {
+      return core::Corruption("manifest chunk " + c.id.Hex() + " has primary pieces with a gap");
+    }
+    at += p.length;
+    records += p.records;
+    residues += p.residues;
+  }
+  if (at != c.bytes || records != c.records || residues != c.residues) {
+    return core::Corruption("manifest chunk " + c.id.Hex() +
+                            "'s primary pieces do not add up to the chunk");
+  }
+  return core::OkStatus();
+}
+
+}  // namespace
+
+std::vector<TaxonPiece> PiecesOf(const ManifestChunk& c) {
+  if (!c.pieces.empty()) return c.pieces;
+  return {TaxonPiece{c.taxon, 0, c.bytes, c.records, c.residues, true}};
+}
+
+void SetPieces(ManifestChunk* c, std::vector<TaxonPiece> pieces) {
+  if (pieces.size() == 1 &&
+      pieces[0] == TaxonPiece{c->taxon, 0, c->bytes, c->records, c->residues, true}) {
+    pieces.clear();
+  }
+  c->pieces = std::move(pieces);
+}
 
 json SourceFileJson(const SourceFile& s) {
   return {{"name", s.name},         {"input_name", s.input_name}, {"encoding", s.encoding},
@@ -20,8 +64,20 @@ std::string EncodeManifest(const DatabaseManifest& m) {
   for (const SourceFile& s : m.sources) sources.push_back(SourceFileJson(s));
   json chunks = json::array();
   for (const ManifestChunk& c : m.chunks) {
-    chunks.push_back(json::array({c.id.Hex(), c.source, c.taxon, c.records, c.residues, c.bytes,
-                                  c.fai.IsZero() ? std::string() : c.fai.Hex()}));
+    json row = json::array({c.id.Hex(), c.source, c.taxon, c.records, c.residues, c.bytes,
+                            c.fai.IsZero() ? std::string() : c.fai.Hex()});
+    if (!c.pieces.empty()) {
+      json pieces = json::array();
+      // A primary piece's offset is implied (they tile the chunk), so an
+      // edited record changes its own piece's numbers only.
+      for (const TaxonPiece& p : c.pieces) {
+        json piece = json::array({p.taxon, p.length, p.records, p.residues});
+        if (!p.primary) piece.push_back(p.offset);
+        pieces.push_back(std::move(piece));
+      }
+      row.push_back(std::move(pieces));
+    }
+    chunks.push_back(std::move(row));
   }
   json j = {{"format", kManifestFormat},
             {"database", m.database},
@@ -31,8 +87,8 @@ std::string EncodeManifest(const DatabaseManifest& m) {
               {"max_bytes", m.chunking.max_chunk_bytes},
               {"target_bytes", m.chunking.target_chunk_bytes}}},
             {"sources", sources},
-            {"chunk_fields",
-             json::array({"id", "source", "taxon", "records", "residues", "bytes", "fai"})},
+            {"chunk_fields", json::array({"id", "source", "taxon", "records", "residues", "bytes",
+                                          "fai", "pieces"})},
             {"chunks", chunks}};
   return j.dump();  // std::map-backed objects: keys sorted, output canonical
 }
@@ -40,7 +96,8 @@ std::string EncodeManifest(const DatabaseManifest& m) {
 Result<DatabaseManifest> DecodeManifest(std::string_view text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return core::Corruption("manifest is not JSON");
-  if (j.value("format", "") != kManifestFormat) {
+  const std::string format = j.value("format", "");
+  if (format != kManifestFormat && format != kManifestFormatV1) {
     return core::Corruption("not a database manifest (format '" + j.value("format", "") + "')");
   }
   try {
@@ -76,12 +133,118 @@ Result<DatabaseManifest> DecodeManifest(std::string_view text) {
       }
       if (mc.source >= m.sources.size())
         return core::Corruption("manifest chunk names source " + std::to_string(mc.source));
-      m.chunks.push_back(mc);
+      if (c.size() > 7) {
+        uint64_t at = 0;  // where the next primary piece starts
+        for (const json& p : c.at(7)) {
+          TaxonPiece piece{p.at(0).get<TaxonId>(),  at,
+                           p.at(1).get<uint64_t>(), p.at(2).get<uint64_t>(),
+                           p.at(3).get<uint64_t>(), p.size() == 4};
+          if (piece.primary) {
+            at += piece.length;
+          } else {
+            piece.offset = p.at(4).get<uint64_t>();
+          }
+          mc.pieces.push_back(piece);
+        }
+        TALARIA_RETURN_IF_ERROR(CheckPieces(mc));
+      } else if (mc.taxon == kSharedStream) {
+        return core::Corruption("manifest chunk " + mc.id.Hex() + " is shared but has no pieces");
+      }
+      m.chunks.push_back(std::move(mc));
     }
     return m;
   } catch (const json::exception& e) {
     return core::Corruption(std::string("malformed manifest: ") + e.what());
   }
+}
+
+Status ForEachLayoutRange(const DatabaseManifest& m, uint32_t source,
+                          const std::vector<LayoutRun>& runs,
+                          const std::function<Status(const ChunkRange&)>& fn) {
+  // Each taxon's stream: its primary pieces among the source's chunks. A
+  // cursor holds a position in it, never bytes.
+  struct Cursor {
+    std::vector<ChunkRange> pieces;
+    size_t piece = 0;
+    uint64_t offset = 0;  // within pieces[piece]
+  };
+  std::map<TaxonId, Cursor> cursors;
+  for (uint32_t i = 0; i < m.chunks.size(); i++) {
+    const ManifestChunk& c = m.chunks[i];
+    if (c.source != source) continue;
+    if (c.pieces.empty()) {
+      cursors[c.taxon].pieces.push_back({i, 0, c.bytes});
+      continue;
+    }
+    for (const TaxonPiece& p : c.pieces) {
+      if (p.primary) cursors[p.taxon].pieces.push_back({i, p.offset, p.length});
+    }
+  }
+  for (const LayoutRun& run : runs) {
+    Cursor& cur = cursors[run.taxon];
+    for (uint64_t left = run.length; left > 0;) {
+      if (cur.piece < cur.pieces.size() && cur.offset == cur.pieces[cur.piece].length) {
+        cur.piece++;
+        cur.offset = 0;
+      }
+      if (cur.piece >= cur.pieces.size()) {
+        return core::Corruption("layout of " + m.sources[source].name +
+                                " reads past the chunks of taxon " + std::to_string(run.taxon));
+      }
+      const ChunkRange& piece = cur.pieces[cur.piece];
+      const uint64_t take = std::min(left, piece.length - cur.offset);
+      TALARIA_RETURN_IF_ERROR(fn(ChunkRange{piece.chunk, piece.offset + cur.offset, take}));
+      cur.offset += take;
+      left -= take;
+    }
+  }
+  return core::OkStatus();
+}
+
+namespace {
+
+void AppendRange(std::vector<ChunkRange>* out, const ChunkRange& r) {
+  if (!out->empty()) {
+    ChunkRange& last = out->back();
+    if (last.chunk == r.chunk && last.offset + last.length == r.offset) {
+      last.length += r.length;
+      return;
+    }
+  }
+  out->push_back(r);
+}
+
+}  // namespace
+
+std::map<TaxonId, std::vector<ChunkRange>> TaxonRanges(const DatabaseManifest& m) {
+  std::map<TaxonId, std::vector<ChunkRange>> out;
+  for (uint32_t i = 0; i < m.chunks.size(); i++) {
+    const ManifestChunk& c = m.chunks[i];
+    if (c.pieces.empty()) {
+      AppendRange(&out[c.taxon], {i, 0, c.bytes});
+      continue;
+    }
+    // Pieces come by offset, so each taxon's ranges stay in manifest order.
+    for (const TaxonPiece& p : c.pieces) AppendRange(&out[p.taxon], {i, p.offset, p.length});
+  }
+  return out;
+}
+
+std::vector<ChunkRange> UnionOfRanges(std::vector<ChunkRange> ranges) {
+  std::sort(ranges.begin(), ranges.end(), [](const ChunkRange& a, const ChunkRange& b) {
+    return a.chunk != b.chunk ? a.chunk < b.chunk : a.offset < b.offset;
+  });
+  std::vector<ChunkRange> out;
+  for (const ChunkRange& r : ranges) {
+    if (!out.empty() && out.back().chunk == r.chunk &&
+        r.offset <= out.back().offset + out.back().length) {
+      ChunkRange& last = out.back();
+      last.length = std::max(last.offset + last.length, r.offset + r.length) - last.offset;
+      continue;
+    }
+    out.push_back(r);
+  }
+  return out;
 }
 
 using core::GetVarint;

@@ -10,6 +10,8 @@
 // it can be large. Thread-safe (value types and pure functions).
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,11 +23,16 @@
 
 namespace talaria::store {
 
-inline constexpr char kManifestFormat[] = "talaria-database-manifest/1";
+// Format 2 added chunks shared by small taxa and records of several taxa
+// (TaxonPiece); format 1 manifests are read as chunks of one taxon each.
+inline constexpr char kManifestFormat[] = "talaria-database-manifest/2";
+inline constexpr char kManifestFormatV1[] = "talaria-database-manifest/1";
 
 struct ManifestChunk {
   core::ObjectId id;
   uint32_t source = 0;  // index into DatabaseManifest::sources
+  // The stream the chunk belongs to: its taxon, or kSharedStream for a chunk
+  // of the small taxa of its source.
   TaxonId taxon = 0;
   uint64_t records = 0;
   uint64_t residues = 0;
@@ -33,6 +40,24 @@ struct ManifestChunk {
   // The chunk's FASTA record index (kind fasta_index); zero in manifests
   // written before there were such indexes.
   core::ObjectId fai;
+  // Which records belong to which taxa, by offset (see TaxonPiece). Empty
+  // when the whole chunk is one primary piece of `taxon`; use PiecesOf().
+  std::vector<TaxonPiece> pieces;
+};
+
+// The taxon pieces of a chunk, never empty: `pieces`, or the one piece
+// covering the chunk.
+std::vector<TaxonPiece> PiecesOf(const ManifestChunk& c);
+// Sets c->pieces from a chunker's pieces, leaving it empty when they are
+// the single piece PiecesOf would give.
+void SetPieces(ManifestChunk* c, std::vector<TaxonPiece> pieces);
+
+// A byte range of one of a manifest's chunks.
+struct ChunkRange {
+  uint32_t chunk = 0;  // index into DatabaseManifest::chunks
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  bool operator==(const ChunkRange&) const = default;
 };
 
 // A contiguous piece of a source file: the next `length` bytes of taxon
@@ -72,6 +97,24 @@ std::string EncodeManifest(const DatabaseManifest& m);
 nlohmann::json SourceFileJson(const SourceFile& s);
 // kCorruption for anything that is not a manifest of this format.
 core::Result<DatabaseManifest> DecodeManifest(std::string_view json);
+
+// Calls `fn` with the ranges of chunks that make up source `source` after
+// its preamble, in file order, from its layout `runs`: run by run, the next
+// bytes of that taxon's stream (its primary pieces among the source's
+// chunks, in manifest order). kCorruption when the layout does not fit the
+// chunks; stops at fn's first error.
+core::Status ForEachLayoutRange(const DatabaseManifest& m, uint32_t source,
+                                const std::vector<LayoutRun>& runs,
+                                const std::function<core::Status(const ChunkRange&)>& fn);
+
+// Each taxon's records in a version, primary and secondary pieces, as
+// ranges in manifest order (chunk, then offset): what by-taxon/<taxid>/
+// serves. Adjacent ranges of one chunk are merged.
+std::map<TaxonId, std::vector<ChunkRange>> TaxonRanges(const DatabaseManifest& m);
+
+// The union of several taxa's ranges, in manifest order, each byte once (a
+// record of two of the taxa is listed once).
+std::vector<ChunkRange> UnionOfRanges(std::vector<ChunkRange> ranges);
 
 // Varint-encoded runs; consecutive runs of one chunk compress well.
 std::string EncodeLayout(const std::vector<LayoutRun>& runs);

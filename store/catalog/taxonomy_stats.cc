@@ -30,12 +30,16 @@ core::Result<TaxonomyStats> ComputeTaxonomyStats(ObjectStore& store,
     stats.versions.push_back(v.name + "/" + v.version);
     TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifest(store, v.manifest));
     for (const ManifestChunk& c : m.chunks) {
-      TaxonCount& t = counts[c.taxon];
-      t.taxon = c.taxon;
-      t.records += c.records;
-      t.residues += c.residues;
-      t.chunks += 1;
-      t.bytes += c.bytes;
+      for (const TaxonPiece& p : PiecesOf(c)) {
+        TaxonCount& t = counts[p.taxon];
+        t.taxon = p.taxon;
+        t.records += p.records;
+        t.residues += p.residues;
+        t.bytes += p.length;
+      }
+      for (uint32_t taxon : ChunkTaxa(c)) counts[taxon].chunks++;
+      stats.records += c.records;
+      stats.residues += c.residues;
     }
   }
   TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
@@ -46,8 +50,6 @@ core::Result<TaxonomyStats> ComputeTaxonomyStats(ObjectStore& store,
       t.name = node->name;
       t.rank = node->rank;
     }
-    stats.records += t.records;
-    stats.residues += t.residues;
     stats.taxa.push_back(t);
   }
   std::sort(stats.taxa.begin(), stats.taxa.end(), [](const TaxonCount& a, const TaxonCount& b) {

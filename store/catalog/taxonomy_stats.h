@@ -15,6 +15,7 @@
 
 namespace talaria::store {
 
+// A record of several taxa (NCBI nr) counts under each of them.
 struct TaxonCount {
   TaxonId taxon = 0;
   uint64_t records = 0;
@@ -28,7 +29,7 @@ struct TaxonCount {
 struct TaxonomyStats {
   std::vector<std::string> versions;  // "name/version" covered
   std::vector<TaxonCount> taxa;       // most records first, then by taxid
-  uint64_t records = 0;
+  uint64_t records = 0;               // each record once
   uint64_t residues = 0;
   uint64_t tree_nodes = 0;  // taxonomy nodes loaded (0: none)
 };

@@ -100,7 +100,8 @@ Status FastaReader::CheckLine(std::string_view line, bool header) const {
   if (!header && !MaybeNotPrintable(body)) return core::OkStatus();
   for (size_t i = 0; i < body.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(body[i]);
-    bool control = c < 0x20 && c != '\t';
+    // SOH joins the headers of identical sequences in NCBI nr.
+    bool control = c < 0x20 && c != '\t' && !(header && c == 0x01);
     bool binary = c == 0x7f || (!header && c >= 0x80);
     if (control || binary) {
       char hex[8];

@@ -10,8 +10,10 @@
 // bytes are copied nowhere on the way in.
 //
 // Malformed input is a kParse error naming the file and line: sequence data
-// before the first '>', a NUL or other control or binary byte, and (with
-// strict) a header with no sequence.
+// before the first '>', a NUL or other control or binary byte (a header may
+// hold SOH, 0x01, which NCBI nr puts between the headers of identical
+// sequences, and any byte from 0x80), and (with strict) a header with no
+// sequence.
 //
 // Single-thread.
 

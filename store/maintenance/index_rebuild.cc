@@ -74,10 +74,7 @@ Result<uint64_t> RestoreCatalog(const std::string& root, WriterLock lock) {
       TALARIA_RETURN_IF_ERROR(store->index().databases().Put(txn, v));
     }
     for (const DatabaseManifest& m : manifests) {
-      for (const ManifestChunk& c : m.chunks) {
-        TALARIA_RETURN_IF_ERROR(store->index().chunks().Add(
-            txn, c.id, index::ChunkMeta{c.taxon, c.records, c.residues, c.bytes, 0, 0}));
-      }
+      TALARIA_RETURN_IF_ERROR(RegisterChunks(*store, txn, m));
     }
     return RecordCatalogSnapshot(*store, txn, newest_id, newest->generation);
   }));

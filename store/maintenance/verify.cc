@@ -133,7 +133,9 @@ core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& 
     for (const SourceFile& f : manifest->sources)
       need(f.layout, who + " as the layout of " + f.name);
     for (const ManifestChunk& c : manifest->chunks) {
-      need(c.id, who + " as a chunk of taxon " + std::to_string(c.taxon));
+      need(c.id,
+           who + (c.taxon == kSharedStream ? std::string(" as a chunk shared by small taxa")
+                                           : " as a chunk of taxon " + std::to_string(c.taxon)));
       if (!c.fai.IsZero()) need(c.fai, who + " as the record index of chunk " + c.id.Hex());
     }
   }

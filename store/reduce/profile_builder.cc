@@ -53,7 +53,9 @@ Result<BuiltChunks> ChunkReferences(const Source& src, std::span<const ReduceAss
                                     const ChunkingOptions& chunking) {
   BuiltChunks built;
   std::vector<ClosedChunk> closed;
-  Chunker chunker(chunking, [&](ClosedChunk&& c) { closed.push_back(std::move(c)); });
+  ChunkingOptions own = chunking;
+  own.share_small_taxa = false;  // reference chunks are one taxon each (docs/FORMAT.md §4.9)
+  Chunker chunker(own, [&](ClosedChunk&& c) { closed.push_back(std::move(c)); });
   std::map<TaxonId, std::vector<size_t>> by_taxon;  // reference records of each taxon, in order
   for (size_t i = 0; i < src.records.size(); i++) {
     if (a[i].reference >= 0) continue;

@@ -48,32 +48,43 @@ Result<ReductionParameters> Resolved(ObjectStore& store, ReductionParameters p) 
   return p;
 }
 
-// The group of each chunk of a version: all 0 without taxonomy awareness;
-// otherwise its taxon's ancestor of the parameters' rank, or the taxon
-// itself (rank "taxon", or a taxon with no such ancestor).
-Result<std::vector<uint64_t>> ChunkGroups(ObjectStore& store, const DatabaseManifest& m,
-                                          const ReductionParameters& p) {
-  std::vector<uint64_t> groups(m.chunks.size(), 0);
-  if (!p.taxonomy_aware) return groups;
-  std::map<TaxonId, uint64_t> group_of;
+// The group of each taxon of a version: all 0 without taxonomy awareness;
+// otherwise the taxon's ancestor of the parameters' rank, or the taxon
+// itself (rank "taxon", or a taxon with no such ancestor). A chunk's group,
+// for planning windows, is that of its first record's taxon.
+struct Groups {
+  std::map<TaxonId, uint64_t> of_taxon;
+  std::vector<uint64_t> of_chunk;
+};
+
+Result<Groups> GroupsOf(ObjectStore& store, const DatabaseManifest& m,
+                        const ReductionParameters& p) {
+  Groups g;
+  g.of_chunk.assign(m.chunks.size(), 0);
+  if (!p.taxonomy_aware) return g;
   std::set<std::string> ranks_seen;
   bool found = false;
   TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, store.index().BeginRead());
   for (size_t c = 0; c < m.chunks.size(); c++) {
-    const TaxonId taxon = m.chunks[c].taxon;
-    auto [it, fresh] = group_of.emplace(taxon, taxon);
-    if (fresh && p.rank != "taxon") {
-      TALARIA_ASSIGN_OR_RETURN(auto lineage, store.index().taxonomy().Lineage(txn, taxon));
-      for (const index::TaxonNode& node : lineage) {
-        ranks_seen.insert(node.rank);
-        if (node.rank == p.rank) {
-          it->second = node.taxid;
-          found = true;
-          break;
+    bool first = true;
+    for (const TaxonPiece& piece : PiecesOf(m.chunks[c])) {
+      if (!piece.primary) continue;
+      const TaxonId taxon = piece.taxon;
+      auto [it, fresh] = g.of_taxon.emplace(taxon, taxon);
+      if (fresh && p.rank != "taxon") {
+        TALARIA_ASSIGN_OR_RETURN(auto lineage, store.index().taxonomy().Lineage(txn, taxon));
+        for (const index::TaxonNode& node : lineage) {
+          ranks_seen.insert(node.rank);
+          if (node.rank == p.rank) {
+            it->second = node.taxid;
+            found = true;
+            break;
+          }
         }
       }
+      if (first) g.of_chunk[c] = it->second;
+      first = false;
     }
-    groups[c] = it->second;
   }
   // A rank no lineage has is a mistake (a typo, most likely), not a choice.
   if (p.rank != "taxon" && !found && !m.chunks.empty()) {
@@ -83,7 +94,7 @@ Result<std::vector<uint64_t>> ChunkGroups(ObjectStore& store, const DatabaseMani
         "no taxon of the version has an ancestor of rank '" + p.rank +
         "' in the taxonomy tree (ranks there: " + (seen.empty() ? "none" : seen) + ")");
   }
-  return groups;
+  return g;
 }
 
 // The windows of a version (ReductionParameters::window_bytes), as chunk
@@ -171,8 +182,8 @@ Result<ReduceResult> ReduceDatabase(WritableStore& store, const ReduceOptions& o
     if (existing.error().code() != core::Code::kNotFound) return core::Propagate(existing.error());
   }
   TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
-  TALARIA_ASSIGN_OR_RETURN(std::vector<uint64_t> groups,
-                           ChunkGroups(store, source_manifest, parameters));
+  TALARIA_ASSIGN_OR_RETURN(Groups grouping, GroupsOf(store, source_manifest, parameters));
+  const std::vector<uint64_t>& groups = grouping.of_chunk;
   const auto windows = PlanWindows(source_manifest, groups, parameters.window_bytes);
   // Progress is saved in the index's state table, segment by segment, under
   // a name that changes with the source and the parameters; a rerun of the
@@ -189,7 +200,12 @@ Result<ReduceResult> ReduceDatabase(WritableStore& store, const ReduceOptions& o
   std::vector<std::set<uint64_t>> later(windows.size());
   for (size_t w = windows.size(); w-- > 1;) {
     later[w - 1] = later[w];
-    for (size_t c : windows[w]) later[w - 1].insert(groups[c]);
+    for (size_t c : windows[w]) {
+      for (const TaxonPiece& piece : PiecesOf(source_manifest.chunks[c])) {
+        auto it = grouping.of_taxon.find(piece.taxon);
+        if (piece.primary) later[w - 1].insert(it == grouping.of_taxon.end() ? 0 : it->second);
+      }
+    }
   }
   const uint64_t carry_bytes = parameters.window_bytes / 2;
   uint64_t total = 0;
@@ -205,7 +221,8 @@ Result<ReduceResult> ReduceDatabase(WritableStore& store, const ReduceOptions& o
                                                   : "window " + std::to_string(w + 1) + "/" +
                                                         std::to_string(windows.size()) + ": ";
     say(where + "reading " + version.name + "/" + version.version);
-    TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest, windows[w], groups));
+    TALARIA_ASSIGN_OR_RETURN(Source src,
+                             LoadSource(store, source_manifest, windows[w], &grouping.of_taxon));
     std::vector<ReduceInput> inputs;
     for (const auto& c : builder.carried()) inputs.push_back({c.residues, c.group, true});
     for (const SourceRecord& r : src.records) inputs.push_back({r.parts.residues, r.group});

@@ -33,8 +33,7 @@ Result<ReduceResult> ImportReduction(WritableStore& store, const ImportOptions& 
   TALARIA_ASSIGN_OR_RETURN(DatabaseManifest source_manifest, LoadManifest(store, version.manifest));
   std::vector<size_t> all(source_manifest.chunks.size());
   std::iota(all.begin(), all.end(), size_t{0});
-  const std::vector<uint64_t> no_groups(all.size(), 0);
-  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest, all, no_groups));
+  TALARIA_ASSIGN_OR_RETURN(Source src, LoadSource(store, source_manifest, all));
   const std::string what = version.name + "/" + version.version;
   // The version's records by id, in order (ids need not be unique).
   std::map<std::string_view, std::vector<size_t>> by_id;

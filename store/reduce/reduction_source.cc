@@ -12,14 +12,28 @@ namespace talaria::store {
 using core::Result;
 
 Result<Source> LoadSource(ObjectStore& store, const DatabaseManifest& m,
-                          std::span<const size_t> which, std::span<const uint64_t> groups) {
+                          std::span<const size_t> which,
+                          const std::map<TaxonId, uint64_t>* group_of) {
   Source s;
   for (size_t c : which) {
     const ManifestChunk& mc = m.chunks[c];
     TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(mc.id));
     s.chunks.push_back(bytes);
+    std::vector<TaxonPiece> primary;
+    for (const TaxonPiece& p : PiecesOf(mc)) {
+      if (p.primary) primary.push_back(p);
+    }
+    size_t piece = 0;
     for (std::string_view rec : SplitRecords(*bytes)) {
-      s.records.push_back(SourceRecord{rec, mc.taxon, groups[c], mc.id, SplitRecord(rec)});
+      const auto offset = static_cast<uint64_t>(rec.data() - bytes->data());
+      while (piece + 1 < primary.size() && offset >= primary[piece + 1].offset) piece++;
+      const TaxonId taxon = primary[piece].taxon;
+      uint64_t group = 0;
+      if (group_of) {
+        auto it = group_of->find(taxon);
+        if (it != group_of->end()) group = it->second;
+      }
+      s.records.push_back(SourceRecord{rec, taxon, group, mc.id, SplitRecord(rec)});
     }
   }
   return s;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,10 +39,12 @@ struct Source {
   std::vector<SourceRecord> records;
 };
 
-// The records of the chunks `which` of a version; those of chunk c are in
-// group groups[c]. Fails as ObjectStore::Get does for a missing or damaged
-// chunk.
+// The records of the chunks `which` of a version, each with the taxon whose
+// stream holds it (its primary piece) and that taxon's group in
+// `group_of` (0 for a taxon not there, or without `group_of`). Fails as
+// ObjectStore::Get does for a missing or damaged chunk.
 core::Result<Source> LoadSource(ObjectStore& store, const DatabaseManifest& m,
-                                std::span<const size_t> which, std::span<const uint64_t> groups);
+                                std::span<const size_t> which,
+                                const std::map<TaxonId, uint64_t>* group_of = nullptr);
 
 }  // namespace talaria::store

@@ -197,6 +197,27 @@ TEST_F(ReductionTest, TaxonomyAwarePairsOnlyWithinATaxon) {
   for (const auto& [child, reference] : pairs) EXPECT_EQ(child, reference);
 }
 
+TEST_F(ReductionTest, ChunksSharedBySmallTaxaReduceExactlyAndStayWithinEachTaxon) {
+  testing::ReleaseSpec spec;
+  spec.records = 3000;
+  spec.taxa = 1000;  // three records a taxon: every taxon is small
+  spec.line_width = 60;
+  spec.family_size = 4;
+  const std::string source = testing::ProteinRelease(spec, 1);
+  testing::WriteFile(dir_ / "db.fasta", source);
+  Ingest(dir_ / "db.fasta");
+  auto r = Reduce("tax", std::nullopt, 0.8, /*taxonomy_aware=*/true);
+  ASSERT_TRUE(r) << r.error().ToString();
+  CheckProfile(r->manifest, source, 0.8);
+  for (const auto& [child, reference] : ChildAndReferenceTaxa(r->manifest)) {
+    EXPECT_EQ(child, reference);
+  }
+  auto plain = Reduce("any", std::nullopt, 0.8);
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  CheckProfile(plain->manifest, source, 0.8);
+  EXPECT_GT(plain->manifest.statistics.child_sequences, 0u);
+}
+
 // Families here span two taxa of one genus: 70 and 72 are species of genus
 // 1000, 71 and 73 of genus 2000, and a family's members alternate between
 // 70 and 72 or between 71 and 73.
