@@ -258,6 +258,14 @@ Status IngestJob::Wait() {
   return std::exchange(inflight_status_, core::OkStatus());
 }
 
+CodecSpec IngestJob::FaiCodec() const {
+  // Record indexes are a few percent of the bytes and mostly names: zstd at
+  // 9 stores them 10 % smaller than at 3 for a negligible share of the time.
+  CodecSpec c = options_.codec.value_or(store_.config().codec);
+  if (c.type == CodecType::kZstd && c.level < 9) c.level = 9;
+  return c;
+}
+
 Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>& batch) {
   // Each chunk, then its record index (a delta against the index of the
   // chunk's own base, when it has one).
@@ -272,7 +280,7 @@ Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>
     TALARIA_ASSIGN_OR_RETURN(o.base, chooser_.Choose(c));
     PutOptions fo;
     fo.kind = ObjectKind::kFastaIndex;
-    fo.codec = options_.codec;
+    fo.codec = FaiCodec();
     if (o.base) {
       if (auto it = previous_fai_.find(*o.base); it != previous_fai_.end()) fo.base = it->second;
     }

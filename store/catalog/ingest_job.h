@@ -110,6 +110,9 @@ class IngestJob {
   // store's workers), durable write, bookkeeping.
   core::Status StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>& batch);
 
+  // The codec of record indexes: the ingest's, but zstd at least at level 9.
+  CodecSpec FaiCodec() const;
+
   static std::map<core::ObjectId, core::ObjectId> PreviousIndexes(const DatabaseManifest* previous);
 
   // The previous version's layout for the source of the same name, or at

@@ -59,7 +59,7 @@ class OptimizeTest : public testing::StoreTest {
   // Estimate, dry run and run of one strategy: the dry run is exact, the
   // estimate within 10 %.
   StrategyResult CheckHonest(Strategy s) {
-    auto est = Run(s, Mode::kEstimate);
+    auto est = Run(s, Mode::kEstimate, /*sample=*/96);
     auto dry = Run(s, Mode::kDryRun);
     auto run = Run(s, Mode::kRun);
     EXPECT_TRUE(est && dry && run);
