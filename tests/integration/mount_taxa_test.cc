@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <map>
 #include <random>
-#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -55,29 +54,7 @@ std::string MakeSmallTaxa(uint64_t seed) {
   return out;
 }
 
-std::vector<std::string> SortedRecords(const std::string& fasta) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < fasta.size()) {
-    size_t next = fasta.find("\n>", pos);
-    size_t end = next == std::string::npos ? fasta.size() : next + 1;
-    out.push_back(fasta.substr(pos, end - pos));
-    pos = end;
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::map<uint32_t, std::vector<std::string>> RecordsByTaxon(const std::string& fasta) {
-  static const std::regex ox(" OX=([0-9]+)");
-  std::map<uint32_t, std::vector<std::string>> out;
-  for (const std::string& r : SortedRecords(fasta)) {
-    std::smatch m;
-    const std::string header = r.substr(0, r.find('\n'));
-    out[std::regex_search(header, m, ox) ? std::stoul(m[1]) : 0].push_back(r);
-  }
-  return out;
-}
+using testing::SortedRecords;
 
 // Records of an nr-style file: SOH-joined headers, taxa from a table.
 const char kNr[] =
@@ -143,7 +120,7 @@ std::string MountTaxaTest::store_;
 std::string MountTaxaTest::source_;
 
 TEST_F(MountTaxaTest, EverySmallTaxonsFileHoldsExactlyItsRecords) {
-  const auto expected = RecordsByTaxon(source_);
+  const auto expected = testing::SortedRecordsByOx(source_);
   ASSERT_GT(expected.size(), 1500u);
   size_t checked = 0;
   for (const auto& [taxon, records] : expected) {
@@ -158,7 +135,7 @@ TEST_F(MountTaxaTest, EverySmallTaxonsFileHoldsExactlyItsRecords) {
 }
 
 TEST_F(MountTaxaTest, GenusSubtreeFilesAreTheUnionOfTheirSpecies) {
-  const auto expected = RecordsByTaxon(source_);
+  const auto expected = testing::SortedRecordsByOx(source_);
   for (int g : {0, 17, kGenera - 1}) {
     std::vector<std::string> want;
     for (int s = 0; s < kSpeciesPerGenus; s++) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -91,6 +92,29 @@ std::string ProteinRelease(const ReleaseSpec& spec, int release) {
       for (size_t k = 0; k < seq.size(); k += spec.line_width)
         out += seq.substr(k, spec.line_width) + "\n";
     }
+  }
+  return out;
+}
+
+std::vector<std::string> SortedRecords(const std::string& fasta) {
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos < fasta.size();) {
+    const size_t next = fasta.find("\n>", pos);
+    const size_t end = next == std::string::npos ? fasta.size() : next + 1;
+    out.push_back(fasta.substr(pos, end - pos));
+    pos = end;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::map<uint32_t, std::vector<std::string>> SortedRecordsByOx(const std::string& fasta) {
+  static const std::regex ox(" OX=([0-9]+)");
+  std::map<uint32_t, std::vector<std::string>> out;
+  for (const std::string& r : SortedRecords(fasta)) {
+    std::smatch m;
+    const std::string header = r.substr(0, r.find('\n'));
+    out[std::regex_search(header, m, ox) ? std::stoul(m[1]) : 0].push_back(r);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ struct ReleaseSpec {
   std::string id_suffix;
 };
 std::string ProteinRelease(const ReleaseSpec& spec, int release);
+
+// The records of a FASTA text (header line through the line before the next
+// header), sorted: parsed here, independently of the store.
+std::vector<std::string> SortedRecords(const std::string& fasta);
+// The same, by the taxon of each header's " OX=" (0 without one).
+std::map<uint32_t, std::vector<std::string>> SortedRecordsByOx(const std::string& fasta);
 
 void WriteFile(const std::string& path, const std::string& data);
 std::string ReadFileOrDie(const std::string& path);

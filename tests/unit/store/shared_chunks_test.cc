@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 #include <random>
-#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -52,18 +51,6 @@ std::vector<std::string> Records(std::string_view text) {
   std::vector<std::string> out;
   for (std::string_view r : SplitRecords(text)) out.emplace_back(r);
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-// The source's records by OX=, parsed here independently of the store.
-std::map<uint32_t, std::vector<std::string>> RecordsByTaxon(const std::string& fasta) {
-  static const std::regex ox(" OX=([0-9]+)");
-  std::map<uint32_t, std::vector<std::string>> out;
-  for (const std::string& r : Records(fasta)) {
-    std::smatch m;
-    const std::string header = r.substr(0, r.find('\n'));
-    out[std::regex_search(header, m, ox) ? std::stoul(m[1]) : 0].push_back(r);
-  }
   return out;
 }
 
@@ -118,7 +105,7 @@ TEST_F(SharedChunksTest, ManySmallTaxaShareChunksAndEachTaxonGetsExactlyItsRecor
   const std::string source = MakeManyTaxa(2000, 1);
   auto r = Ingest("1", source);
   ASSERT_TRUE(r) << r.error().ToString();
-  const auto expected = RecordsByTaxon(source);
+  const auto expected = testing::SortedRecordsByOx(source);
   EXPECT_EQ(r->taxa, expected.size());
   const DatabaseManifest m = Manifest("1");
   size_t shared = 0;
