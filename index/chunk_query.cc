@@ -14,7 +14,7 @@ core::Result<std::vector<ChunkHit>> RunChunkQuery(const Txn& txn, const ChunkTab
     if (q.max_bytes && meta.raw_bytes > *q.max_bytes) return core::OkStatus();
     TALARIA_ASSIGN_OR_RETURN(auto entry, objects.Get(txn, id));
     if (!entry) return core::OkStatus();  // removed by gc
-    bool delta = !entry->base.IsZero();
+    bool delta = entry->is_delta();
     if (q.has_reference && *q.has_reference != delta) return core::OkStatus();
     hits.push_back(ChunkHit{id, meta, entry->stored_len, entry->base});
     return core::OkStatus();

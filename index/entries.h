@@ -23,8 +23,12 @@ struct ObjectEntry {
   uint8_t depth = 0;        // delta chain length: 0 = stored whole
   uint64_t raw_len = 0;     // reconstructed size
   uint64_t stored_len = 0;  // bytes the frame payload takes on disk
-  core::ObjectId base;      // zero unless stored as a delta
+  // The delta base, or the dictionary the frame uses (dictionary true);
+  // zero for an object stored whole without a dictionary.
+  core::ObjectId base;
+  bool dictionary = false;
 
+  bool is_delta() const { return !base.IsZero() && !dictionary; }
   bool operator==(const ObjectEntry&) const = default;
 };
 

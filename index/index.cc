@@ -45,11 +45,16 @@ Status CheckSchema(const std::string& dir, const EnvOptions& options) {
 }  // namespace
 
 Result<std::unique_ptr<Index>> Index::Open(const std::string& dir, const EnvOptions& options) {
-  std::vector<TableSpec> tables = {{kObjectsTable},  {kPacksTable},
-                                   {kMetaTable},     {kDatabasesTable},
-                                   {kChunksTable},   {kTaxonChunksTable, MDB_DUPSORT},
-                                   {kTaxonomyTable}, {kTaxonomyChildrenTable, MDB_DUPSORT},
-                                   {kStateTable},    {kReductionsTable},
+  std::vector<TableSpec> tables = {{kObjectsTable},
+                                   {kPacksTable},
+                                   {kMetaTable},
+                                   {kDatabasesTable},
+                                   {kChunksTable},
+                                   {kTaxonChunksTable, MDB_DUPSORT},
+                                   {kTaxonomyTable},
+                                   {kTaxonomyChildrenTable, MDB_DUPSORT},
+                                   {kStateTable},
+                                   {kReductionsTable},
                                    {kChildDeltasTable, MDB_DUPSORT},
                                    {kReferenceDeltasTable, MDB_DUPSORT}};
   if (!options.create) TALARIA_RETURN_IF_ERROR(CheckSchema(dir, options));

@@ -32,4 +32,10 @@ Status MetaTable::PutString(WriteTxn& txn, std::string_view name, std::string_vi
   return txn.Put(dbi_, name, value);
 }
 
+Status MetaTable::Delete(WriteTxn& txn, std::string_view name) const {
+  Status st = txn.Delete(dbi_, name);
+  if (!st && st.error().code() == core::Code::kNotFound) return core::OkStatus();
+  return st;
+}
+
 }  // namespace talaria::index

@@ -21,6 +21,8 @@ class MetaTable {
   core::Status PutU64(WriteTxn& txn, std::string_view name, uint64_t value) const;
   core::Result<std::optional<std::string>> GetString(const Txn& txn, std::string_view name) const;
   core::Status PutString(WriteTxn& txn, std::string_view name, std::string_view value) const;
+  // Removes `name`; a name not present is not an error.
+  core::Status Delete(WriteTxn& txn, std::string_view name) const;
 
  private:
   MDB_dbi dbi_;

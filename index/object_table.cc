@@ -12,6 +12,7 @@ using core::Status;
 namespace {
 
 constexpr size_t kEntrySize = 76;
+constexpr uint8_t kFlagDictionary = 0x01;
 
 std::string Encode(const ObjectEntry& e) {
   std::string v;
@@ -22,7 +23,7 @@ std::string Encode(const ObjectEntry& e) {
   v.push_back(static_cast<char>(e.kind));
   v.push_back(static_cast<char>(e.codec));
   v.push_back(static_cast<char>(e.depth));
-  v.push_back('\0');
+  v.push_back(static_cast<char>(e.dictionary ? kFlagDictionary : 0));
   core::PutFixed64(&v, e.raw_len);
   core::PutFixed64(&v, e.stored_len);
   v.append(e.base.view());
@@ -41,6 +42,8 @@ Result<ObjectEntry> Decode(std::string_view v) {
   e.kind = static_cast<uint8_t>(p[24]);
   e.codec = static_cast<uint8_t>(p[25]);
   e.depth = static_cast<uint8_t>(p[26]);
+  // Stores written before dictionaries hold 0 here.
+  e.dictionary = (static_cast<uint8_t>(p[27]) & kFlagDictionary) != 0;
   e.raw_len = core::DecodeFixed64(p + 28);
   e.stored_len = core::DecodeFixed64(p + 36);
   e.base = core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(p + 44));

@@ -18,9 +18,11 @@ nlohmann::json ToJson(const store::ObjectInfo& o) {
                    {"codec", store::CodecTypeName(static_cast<store::CodecType>(o.entry.codec))},
                    {"pack", o.entry.pack},
                    {"offset", o.entry.offset}};
-  if (!o.entry.base.IsZero()) {
+  if (o.entry.is_delta()) {
     j["base"] = o.entry.base.Hex();
     j["delta_depth"] = o.entry.depth;
+  } else if (o.entry.dictionary) {
+    j["dictionary"] = o.entry.base.Hex();
   }
   return j;
 }
@@ -29,7 +31,9 @@ nlohmann::json ToJson(const store::ObjectInfo& o) {
 
 void AddLsCommand(CLI::App& app, CliContext& ctx, Runner* run) {
   auto* cmd = app.add_subcommand(
-      "ls", "List every object: id, kind, raw size, stored size, codec (and delta base).");
+      "ls",
+      "List every object: id, kind, raw size, stored size, codec (and delta base or "
+      "dictionary).");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print a JSON array instead of text");
   cmd->callback([&ctx, run, json] {
@@ -48,7 +52,9 @@ void AddLsCommand(CLI::App& app, CliContext& ctx, Runner* run) {
         std::cout << o.id.Hex() << ' ' << store::ObjectKindName(o.kind()) << ' ' << o.entry.raw_len
                   << ' ' << o.entry.stored_len << ' '
                   << store::CodecTypeName(static_cast<store::CodecType>(o.entry.codec));
-        if (!o.entry.base.IsZero()) std::cout << " delta:" << o.entry.base.Hex();
+        if (!o.entry.base.IsZero()) {
+          std::cout << (o.entry.dictionary ? " dict:" : " delta:") << o.entry.base.Hex();
+        }
         std::cout << '\n';
       }
       return kExitOk;

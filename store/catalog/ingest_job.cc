@@ -12,6 +12,7 @@
 #include "index/index.h"
 #include "store/fasta/byte_source.h"
 #include "store/fasta/fasta_index.h"
+#include "store/object/dictionary_training.h"
 #include "store/pack/object_kind.h"
 
 namespace talaria::store {
@@ -273,7 +274,19 @@ Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>
   std::vector<std::string> indexes;
   requests.reserve(2 * batch.size());
   indexes.reserve(batch.size());
-  for (const auto& [source, c] : batch) {
+  for (const auto& [source, c] : batch)
+    indexes.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
+  if (!dictionaries_checked_) {
+    // The first batch teaches the store's dictionaries, if it has none yet,
+    // before any of its objects is compressed.
+    dictionaries_checked_ = true;
+    std::vector<std::string_view> chunks, fais(indexes.begin(), indexes.end());
+    for (const auto& [source, c] : batch) chunks.push_back(c.bytes);
+    TALARIA_RETURN_IF_ERROR(TrainDictionaryIfMissing(store_, ObjectKind::kChunk, chunks));
+    TALARIA_RETURN_IF_ERROR(TrainDictionaryIfMissing(store_, ObjectKind::kFastaIndex, fais));
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const ClosedChunk& c = batch[i].second;
     PutOptions o;
     o.kind = ObjectKind::kChunk;
     o.codec = options_.codec;
@@ -284,9 +297,8 @@ Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>
     if (o.base) {
       if (auto it = previous_fai_.find(*o.base); it != previous_fai_.end()) fo.base = it->second;
     }
-    indexes.push_back(EncodeFaiRecords(IndexFastaRecords(c.bytes)));
     requests.push_back(PutRequest{c.bytes, o});
-    requests.push_back(PutRequest{indexes.back(), fo});
+    requests.push_back(PutRequest{indexes[i], fo});
   }
   // Chunk i's id is at 2i, its index's at 2i + 1.
   std::vector<bool> written;
@@ -296,7 +308,7 @@ Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>
     if (written[2 * i]) {
       TALARIA_ASSIGN_OR_RETURN(ObjectInfo info, store_.Stat(ids[2 * i]));
       new_chunks_++;
-      new_deltas_ += !info.entry.base.IsZero();
+      new_deltas_ += info.entry.is_delta();
       new_chunk_bytes_ += info.entry.record_len;
     }
     ManifestChunk mc{ids[2 * i], source,         c.taxon,        c.records,

@@ -146,6 +146,7 @@ class IngestJob {
   core::Status deferred_;  // an error raised inside a chunker's sink
   IngestProgress progress_;
   uint64_t new_chunks_ = 0, new_deltas_ = 0, new_chunk_bytes_ = 0;
+  bool dictionaries_checked_ = false;  // batch thread only
 };
 
 }  // namespace talaria::store

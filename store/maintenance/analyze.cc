@@ -43,7 +43,7 @@ Status EstimateRecompression(ObjectStore& store, const std::map<ObjectId, Object
   std::vector<ObjectId> whole;
   uint64_t whole_stored = 0;
   for (const auto& [id, info] : objects) {
-    if (info.entry.base.IsZero() && info.entry.raw_len > 0) {
+    if (!info.entry.is_delta() && info.entry.raw_len > 0) {
       whole.push_back(id);
       whole_stored += info.entry.stored_len;
     }
@@ -51,7 +51,13 @@ Status EstimateRecompression(ObjectStore& store, const std::map<ObjectId, Object
   uint64_t before = 0, after = 0;
   for (const ObjectId& id : Sample(whole, options.sample)) {
     TALARIA_ASSIGN_OR_RETURN(auto raw, store.Get(id));
-    TALARIA_ASSIGN_OR_RETURN(std::string packed, Compress(CodecSpec{CodecType::kZstd, 19}, *raw));
+    // With the dictionary it uses, as optimize would recompress it.
+    std::shared_ptr<const ZstdDictionary> dictionary;
+    if (objects.at(id).entry.dictionary) {
+      TALARIA_ASSIGN_OR_RETURN(dictionary, store.Dictionary(objects.at(id).entry.base));
+    }
+    TALARIA_ASSIGN_OR_RETURN(std::string packed,
+                             Compress(CodecSpec{CodecType::kZstd, 19}, *raw, {}, dictionary.get()));
     before += objects.at(id).entry.stored_len;
     after += std::min<uint64_t>(packed.size(), objects.at(id).entry.stored_len);
     r->recompress_sampled++;
@@ -84,7 +90,7 @@ Status EstimateDeltas(ObjectStore& store, const std::map<ObjectId, ObjectInfo>& 
   for (const auto& [taxon, chunks] : by_taxon) {
     for (const auto& [c, manifest] : chunks) {
       auto it = objects.find(c.id);
-      if (it == objects.end() || !it->second.entry.base.IsZero() || !seen.insert(c.id).second) {
+      if (it == objects.end() || it->second.entry.is_delta() || !seen.insert(c.id).second) {
         continue;
       }
       const ManifestChunk* best = nullptr;

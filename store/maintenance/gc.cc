@@ -20,7 +20,7 @@ using core::Status;
 
 namespace {
 
-// Roots plus the delta bases they need, transitively.
+// Roots plus the delta bases and dictionaries they need, transitively.
 std::unordered_set<ObjectId> Mark(const std::unordered_map<ObjectId, ObjectInfo>& all,
                                   const std::vector<ObjectId>& roots, GcResult* result) {
   std::unordered_set<ObjectId> live;
@@ -153,7 +153,8 @@ Result<GcResult> CollectGarbage(WritableStore& store, const std::vector<ObjectId
     TALARIA_RETURN_IF_ERROR(store.index().Update([&](index::WriteTxn& txn) -> Status {
       for (const ObjectId& id : dead)
         TALARIA_RETURN_IF_ERROR(store.index().objects().Delete(txn, id));
-      return core::OkStatus();
+      // A dictionary nothing uses any more goes too; the next ingest trains anew.
+      return store.ForgetDictionaries(txn, std::unordered_set<ObjectId>(dead.begin(), dead.end()));
     }));
     for (const ObjectId& id : dead) store.cache().Erase(id);
   }

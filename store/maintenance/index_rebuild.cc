@@ -103,6 +103,7 @@ Result<RebuildResult> RebuildIndex(const std::string& root) {
       e.raw_len = r.header.raw_len;
       e.stored_len = r.frame.size() >= kFrameHeaderSize ? r.frame.size() - kFrameHeaderSize : 0;
       e.base = r.header.base;
+      e.dictionary = r.header.dictionary;
       auto fh = ParseFrameHeader(r.frame);
       bool intact = fh && core::Checksum64(r.frame.substr(kFrameHeaderSize)) == fh->checksum;
       if (fh) e.codec = static_cast<uint8_t>(fh->codec);

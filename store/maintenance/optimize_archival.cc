@@ -35,7 +35,7 @@ Status Archival(Context& ctx, StrategyResult* r) {
     PutOptions o;
     o.kind = info.kind();
     o.codec = CodecSpec{CodecType::kZstd, ctx.options.archival_level};
-    if (!info.entry.base.IsZero()) o.base = info.entry.base;  // a delta stays a delta
+    if (info.entry.is_delta()) o.base = info.entry.base;  // a delta stays a delta
     plan.push_back(Rewrite{id, o, info.entry.record_len, ctx.options.min_gain});
   }
   TALARIA_RETURN_IF_ERROR(ApplyRewrites(ctx, plan, r));

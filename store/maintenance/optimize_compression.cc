@@ -13,7 +13,7 @@ Status Compression(Context& ctx, StrategyResult* r) {
   std::vector<Rewrite> plan;
   uint64_t hot = 0;
   for (const auto& [id, info] : objects) {
-    if (!info.entry.base.IsZero()) continue;  // deltas: DeltaEncoding and Archival
+    if (info.entry.is_delta()) continue;  // deltas: DeltaEncoding and Archival
     auto it = reads.find(id);
     if (it != reads.end() && it->second > 0) {
       hot++;

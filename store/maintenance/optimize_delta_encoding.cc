@@ -28,7 +28,7 @@ Status DeltaEncoding(Context& ctx, StrategyResult* r) {
   TALARIA_ASSIGN_OR_RETURN(VersionSets v, LoadVersions(ctx.store));
   std::set<ObjectId> bases_in_use;  // a delta's base: it must not move down a chain
   for (const auto& [id, info] : objects) {
-    if (!info.entry.base.IsZero()) bases_in_use.insert(info.entry.base);
+    if (info.entry.is_delta()) bases_in_use.insert(info.entry.base);
   }
   std::map<TaxonId, std::vector<TaxonChunk>> by_taxon;
   std::set<ObjectId> listed;
@@ -42,7 +42,7 @@ Status DeltaEncoding(Context& ctx, StrategyResult* r) {
   const unsigned max_depth = ctx.store.config().max_delta_depth;
   auto whole = [&](const ObjectId& id) {
     auto it = objects.find(id);
-    return it != objects.end() && it->second.entry.base.IsZero() && !bases_in_use.count(id);
+    return it != objects.end() && !it->second.entry.is_delta() && !bases_in_use.count(id);
   };
   auto depth_of = [&](const ObjectId& id) -> unsigned {
     auto it = objects.find(id);

@@ -23,14 +23,15 @@ core::Result<StoreStats> ComputeStats(ObjectStore& store) {
           s.raw_bytes += e.raw_len;
           s.stored_bytes += e.stored_len;
           s.record_bytes += e.record_len;
-          if (!e.base.IsZero()) s.delta_objects++;
+          if (e.is_delta()) s.delta_objects++;
           if (e.kind == static_cast<uint8_t>(ObjectKind::kChunk)) {
             s.chunks++;
             s.chunk_bytes += e.raw_len;
           }
           s.objects_by_kind[std::string(ObjectKindName(static_cast<ObjectKind>(e.kind)))]++;
           std::string codec(CodecTypeName(static_cast<CodecType>(e.codec)));
-          if (!e.base.IsZero()) codec += "-delta";
+          if (e.is_delta()) codec += "-delta";
+          if (e.dictionary) codec += "-dict";
           s.objects_by_codec[codec]++;
           return core::OkStatus();
         }));

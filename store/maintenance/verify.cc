@@ -74,6 +74,7 @@ std::optional<VerificationError> CheckObject(ObjectStore& store, const ObjectInf
                                                    " bytes, index " + std::to_string(e.raw_len));
   }
   std::shared_ptr<const std::string> base;
+  std::shared_ptr<const ZstdDictionary> dictionary;
   if (h.is_delta()) {
     auto b = store.Get(h.base);
     if (!b) {
@@ -81,8 +82,19 @@ std::optional<VerificationError> CheckObject(ObjectStore& store, const ObjectInf
                  "delta base " + h.base.Hex() + " unreadable: " + b.error().message());
     }
     base = *b;
+  } else if (h.dictionary) {
+    auto d = store.Dictionary(h.base);
+    if (!d) {
+      return err(VerifyErrorKind::kCorruptedData,
+                 "dictionary " + h.base.Hex() + " unreadable: " + d.error().message());
+    }
+    dictionary = *d;
   }
-  auto raw = DecodeFrame(record->frame(), base ? std::string_view(*base) : std::string_view());
+  if (h.dictionary != e.dictionary) {
+    return err(VerifyErrorKind::kInvalidFormat, "record and index disagree on its dictionary");
+  }
+  auto raw = DecodeFrame(record->frame(), base ? std::string_view(*base) : std::string_view(),
+                         dictionary.get());
   if (!raw) return err(VerifyErrorKind::kCorruptedData, raw.error().message());
   if (raw->size() != e.raw_len) {
     return err(VerifyErrorKind::kSizeMismatch, "rebuilt " + std::to_string(raw->size()) +
@@ -108,7 +120,11 @@ bool Sampled(const ObjectId& id, double fraction) {
 core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& objects,
                              VerifyReport* report) {
   std::set<ObjectId> present, reported;
-  for (const ObjectInfo& o : objects) present.insert(o.id);
+  std::map<ObjectId, ObjectKind> kinds;
+  for (const ObjectInfo& o : objects) {
+    present.insert(o.id);
+    kinds.emplace(o.id, o.kind());
+  }
   // A missing object is reported once, with the first reference found.
   auto need = [&](const ObjectId& id, const std::string& who) {
     report->references_checked++;
@@ -117,7 +133,22 @@ core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& 
         VerificationError{id, VerifyErrorKind::kMissingReference, 0, 0, "needed by " + who});
   };
   for (const ObjectInfo& o : objects) {
-    if (!o.entry.base.IsZero()) need(o.entry.base, "object " + o.id.Hex() + " as its delta base");
+    if (!o.entry.base.IsZero()) {
+      need(o.entry.base, "object " + o.id.Hex() +
+                             (o.entry.dictionary ? " as its dictionary" : " as its delta base"));
+    }
+    if (o.entry.dictionary && kinds.count(o.entry.base) &&
+        kinds.at(o.entry.base) != ObjectKind::kDictionary) {
+      report->errors.push_back(VerificationError{
+          o.id, VerifyErrorKind::kInvalidFormat, 0, 0,
+          "names " + o.entry.base.Hex() + " as its dictionary, an object of kind " +
+              std::string(ObjectKindName(kinds.at(o.entry.base)))});
+    }
+  }
+  for (uint8_t k = 0; k <= kMaxObjectKind; ++k) {
+    TALARIA_ASSIGN_OR_RETURN(auto current, store.CurrentDictionary(static_cast<ObjectKind>(k)));
+    if (current)
+      need(*current, "the index as the current " + DictionaryKey(static_cast<ObjectKind>(k)));
   }
   std::vector<index::DatabaseVersion> versions;
   {

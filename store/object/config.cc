@@ -48,8 +48,9 @@ Status CheckKeys(const toml::table& t, const std::string& where,
 }
 
 Status ApplyStorage(const toml::table& t, const std::string& where, StoreConfig* c) {
-  TALARIA_RETURN_IF_ERROR(CheckKeys(
-      t, where, {"codec", "max_pack_size_mb", "max_delta_depth", "threads", "repack_threshold"}));
+  TALARIA_RETURN_IF_ERROR(CheckKeys(t, where,
+                                    {"codec", "max_pack_size_mb", "max_delta_depth", "threads",
+                                     "repack_threshold", "dictionaries"}));
   if (const toml::node* n = t.get("codec")) {
     auto s = n->value<std::string>();
     if (!n->is_string()) return core::InvalidArgument(where + ": 'codec' must be a string");
@@ -68,6 +69,12 @@ Status ApplyStorage(const toml::table& t, const std::string& where, StoreConfig*
       return core::InvalidArgument(where + ": 'repack_threshold' must be a number from 0 to 1");
     }
     c->repack_threshold = *v;
+  }
+  if (const toml::node* n = t.get("dictionaries")) {
+    if (!n->is_boolean()) {
+      return core::InvalidArgument(where + ": 'dictionaries' must be true or false");
+    }
+    c->dictionaries = *n->value<bool>();
   }
   return core::OkStatus();
 }
@@ -175,7 +182,10 @@ std::string ConfigFileText(const StoreConfig& c) {
   s += "# worker threads for compression and verification; 0 = one per core\n";
   s += "threads = " + std::to_string(c.threads) + "\n";
   s += "# gc rewrites packs whose live fraction falls below this\n";
-  s += "repack_threshold = " + std::to_string(c.repack_threshold) + "\n\n";
+  s += "repack_threshold = " + std::to_string(c.repack_threshold) + "\n";
+  s += "# train zstd dictionaries from the store's own chunks and record indexes\n";
+  s += "# (ingest, optimize) and compress new ones with them\n";
+  s += std::string("dictionaries = ") + (c.dictionaries ? "true" : "false") + "\n\n";
   s += "[cache]\n";
   s += "# bytes of reconstructed objects kept in memory by each reading process\n";
   s += "size_mb = " + std::to_string(c.cache_bytes / kMiB) + "\n";

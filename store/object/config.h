@@ -6,7 +6,7 @@
 //
 // storage.toml:
 //   [storage] codec = "zstd:3"   max_pack_size_mb = 256   max_delta_depth = 8
-//             threads = 0        repack_threshold = 0.5
+//             threads = 0        repack_threshold = 0.5   dictionaries = true
 //   [cache]   size_mb = 256      dir = ""
 // Environment: TALARIA_CODEC, TALARIA_COMPRESSION_LEVEL, TALARIA_STORAGE_THREADS,
 //   TALARIA_CACHE_SIZE_MB, TALARIA_CACHE_DIR.
@@ -27,6 +27,8 @@ struct StoreConfig {
   unsigned max_delta_depth = 8;
   unsigned threads = 0;  // 0: one per core
   double repack_threshold = 0.5;
+  // Train zstd dictionaries (ingest, optimize) and compress with them.
+  bool dictionaries = true;
   uint64_t cache_bytes = uint64_t{256} << 20;
   std::string cache_dir;
 

@@ -194,6 +194,40 @@ void ObjectStore::Prefetch(const ObjectId& id) {
   });
 }
 
+std::string DictionaryKey(ObjectKind kind) {
+  return "dictionary." + std::string(ObjectKindName(kind));
+}
+
+Result<std::optional<ObjectId>> ObjectStore::CurrentDictionary(ObjectKind kind) const {
+  if (kind == ObjectKind::kDictionary) return std::optional<ObjectId>();
+  TALARIA_ASSIGN_OR_RETURN(index::ReadTxn txn, index().BeginRead());
+  TALARIA_ASSIGN_OR_RETURN(auto v, index().meta().GetString(txn, DictionaryKey(kind)));
+  if (!v) return std::optional<ObjectId>();
+  if (v->size() != ObjectId::kSize) {
+    return core::Corruption("index meta '" + DictionaryKey(kind) + "' is not an object id");
+  }
+  return std::optional<ObjectId>(ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(v->data())));
+}
+
+Result<std::shared_ptr<const ZstdDictionary>> ObjectStore::Dictionary(const ObjectId& id) {
+  return DictionaryAtDepth(id, 0);
+}
+
+Result<std::shared_ptr<const ZstdDictionary>> ObjectStore::DictionaryAtDepth(const ObjectId& id,
+                                                                             unsigned depth) {
+  {
+    core::MutexLock lock(&dictionaries_mu_);
+    if (auto it = dictionaries_.find(id); it != dictionaries_.end()) return it->second;
+  }
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, GetAtDepth(id, depth));
+  auto d = std::make_shared<const ZstdDictionary>(*bytes);
+  core::MutexLock lock(&dictionaries_mu_);
+  // A store holds a few (one per kind, and older ones until gc); a bound
+  // only guards against a damaged store naming thousands.
+  if (dictionaries_.size() >= 16) dictionaries_.clear();
+  return dictionaries_.emplace(id, std::move(d)).first->second;
+}
+
 Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectId& id,
                                                                    unsigned depth) {
   if (auto hit = cache_.Lookup(id)) return hit;
@@ -222,17 +256,23 @@ Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectI
                             std::to_string(entry.offset) + " holds object " + h.id.Hex());
   }
   std::shared_ptr<const std::string> base;
+  std::shared_ptr<const ZstdDictionary> dictionary;
   if (h.is_delta()) {
     if (depth >= kMaxReadDepth) return core::Corruption(what + ": delta chain deeper than 64");
     auto b = GetAtDepth(h.base, depth + 1);
     if (!b) return core::Propagate(b.error().WithContext(what + ": delta base"));
     base = *b;
+  } else if (h.dictionary) {
+    auto d = DictionaryAtDepth(h.base, depth + 1);
+    if (!d) return core::Propagate(d.error().WithContext(what + ": dictionary"));
+    dictionary = *d;
   }
   // Big objects decode into recycled buffers whose pages are already
   // mapped; a fresh one would fault on every page.
   const bool pooled = entry.raw_len >= kPooledObjectBytes;
   std::string raw = pooled ? decoded_buffers_->Take(entry.raw_len) : std::string();
-  auto decoded = DecodeFrameInto(frame, base ? std::string_view(*base) : std::string_view(), &raw);
+  auto decoded = DecodeFrameInto(frame, base ? std::string_view(*base) : std::string_view(), &raw,
+                                 dictionary.get());
   if (!decoded) {
     return core::Corruption(what + ": hash mismatch: stored bytes are damaged (pack " +
                             std::to_string(entry.pack) + " offset " + std::to_string(entry.offset) +

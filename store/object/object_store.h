@@ -46,6 +46,7 @@
 #include "store/object/object_cache.h"
 #include "store/pack/object_kind.h"
 #include "store/pack/pack_reader.h"
+#include "store/pack/zstd_dictionary.h"
 
 namespace talaria::index {
 class Index;
@@ -53,6 +54,9 @@ class WriteTxn;
 }  // namespace talaria::index
 
 namespace talaria::store {
+
+// The index meta key naming the current dictionary of `kind`.
+std::string DictionaryKey(ObjectKind kind);
 
 struct OpenOptions {
   // WritableStore::Open only: wait for another writer to finish instead of kBusy.
@@ -68,6 +72,9 @@ struct PutOptions {
   // Store as a byte delta against this object when that is smaller and the
   // chain stays within max_delta_depth; otherwise stored whole.
   std::optional<core::ObjectId> base;
+  // Stored whole with zstd, compress with the kind's current dictionary
+  // (WritableStore::InstallDictionary) when there is one.
+  bool dictionary = true;
 };
 
 // One object to store, with its own options.
@@ -114,6 +121,14 @@ class ObjectStore {
   // Get, not counted (for preloading).
   core::Result<std::shared_ptr<const std::string>> GetUncounted(const core::ObjectId& id);
 
+  // The dictionary stored as object `id`, prepared for zstd (kept loaded:
+  // stores hold a few). Errors as Get.
+  core::Result<std::shared_ptr<const ZstdDictionary>> Dictionary(const core::ObjectId& id);
+
+  // The dictionary new objects of `kind` are compressed with (index meta
+  // "dictionary.<kind>", docs/FORMAT.md §5.4), if any.
+  core::Result<std::optional<core::ObjectId>> CurrentDictionary(ObjectKind kind) const;
+
   // Starts rebuilding an object into the cache on a background worker, unless
   // it is cached, already being rebuilt, or too many prefetches are pending.
   // Errors are left for the Get that needs the object to report.
@@ -156,6 +171,8 @@ class ObjectStore {
  private:
   core::Result<std::shared_ptr<const std::string>> GetAtDepth(const core::ObjectId& id,
                                                               unsigned depth);
+  core::Result<std::shared_ptr<const ZstdDictionary>> DictionaryAtDepth(const core::ObjectId& id,
+                                                                        unsigned depth);
 
   std::unique_ptr<index::Index> index_;
   PackReader reader_;
@@ -164,6 +181,9 @@ class ObjectStore {
   core::Mutex flights_mu_;
   std::unordered_map<core::ObjectId, Flight> flights_ GUARDED_BY(flights_mu_);
   std::atomic<unsigned> prefetches_{0};
+  core::Mutex dictionaries_mu_;
+  std::unordered_map<core::ObjectId, std::shared_ptr<const ZstdDictionary>> dictionaries_
+      GUARDED_BY(dictionaries_mu_);
   std::atomic<AccessRecorder*> recorder_{nullptr};
   // Buffers of evicted decoded objects, for the next ones (shared with the
   // deleters of cached values, which may outlive the store).

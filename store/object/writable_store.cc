@@ -65,15 +65,58 @@ Result<WritableStore::Prepared> WritableStore::Prepare(const ObjectId& id, std::
   // whole-object codec gets from sequence text (about 1/2 for protein, 1/4
   // for DNA), so compressing the whole object too would be wasted work.
   if (p.header.base.IsZero() || p.frame.size() * 8 > data.size()) {
-    TALARIA_ASSIGN_OR_RETURN(std::string whole, EncodeFrame(spec, data));
+    std::shared_ptr<const ZstdDictionary> dictionary;
+    ObjectId dictionary_id;
+    if (options.dictionary && config_.dictionaries && spec.type == CodecType::kZstd) {
+      TALARIA_ASSIGN_OR_RETURN(auto current, CurrentDictionary(options.kind));
+      if (current) {
+        // gc drops an unused dictionary with its meta entry; one named but
+        // gone (verify reports it) only means compressing without.
+        auto d = Dictionary(*current);
+        if (!d && d.error().code() != core::Code::kNotFound) return core::Propagate(d.error());
+        if (d) {
+          dictionary = *d;
+          dictionary_id = *current;
+        }
+      }
+    }
+    TALARIA_ASSIGN_OR_RETURN(std::string whole, EncodeFrame(spec, data, {}, dictionary.get()));
     if (p.header.base.IsZero() || whole.size() <= p.frame.size()) {
       p.frame = std::move(whole);
-      p.header.base = ObjectId();
+      // An incompressible object is stored plain, without the dictionary.
+      TALARIA_ASSIGN_OR_RETURN(FrameHeader fh, ParseFrameHeader(p.frame));
+      p.header.dictionary = fh.uses_dictionary();
+      p.header.base = p.header.dictionary ? dictionary_id : ObjectId();
       p.header.depth = 0;
     }
   }
   p.header.frame_len = p.frame.size();
   return p;
+}
+
+Result<ObjectId> WritableStore::InstallDictionary(ObjectKind kind, std::string_view bytes) {
+  PutOptions o;
+  o.kind = ObjectKind::kDictionary;
+  o.codec = CodecSpec{CodecType::kZstd, 19};
+  o.dictionary = false;
+  TALARIA_ASSIGN_OR_RETURN(ObjectId id, Put(bytes, o));
+  TALARIA_RETURN_IF_ERROR(mutable_index().Update([&](index::WriteTxn& txn) {
+    return mutable_index().meta().PutString(txn, DictionaryKey(kind), id.view());
+  }));
+  return id;
+}
+
+Status WritableStore::ForgetDictionaries(index::WriteTxn& txn,
+                                         const std::unordered_set<ObjectId>& removed) {
+  for (uint8_t k = 0; k <= kMaxObjectKind; ++k) {
+    const std::string key = DictionaryKey(static_cast<ObjectKind>(k));
+    TALARIA_ASSIGN_OR_RETURN(auto v, mutable_index().meta().GetString(txn, key));
+    if (v && v->size() == ObjectId::kSize &&
+        removed.count(ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(v->data())))) {
+      TALARIA_RETURN_IF_ERROR(mutable_index().meta().Delete(txn, key));
+    }
+  }
+  return core::OkStatus();
 }
 
 Result<core::ObjectId> WritableStore::Put(std::string_view data, const PutOptions& options) {
@@ -106,7 +149,7 @@ class WritableStore::Batch {
     entries_.emplace_back(
         h.id, index::ObjectEntry{loc->pack, loc->offset, loc->length, static_cast<uint8_t>(h.kind),
                                  static_cast<uint8_t>(fh.codec), h.depth, h.raw_len, fh.stored_len,
-                                 h.base});
+                                 h.base, h.dictionary});
     return core::OkStatus();
   }
 
@@ -321,7 +364,8 @@ Status WritableStore::RollBack(const WriteMark& mark) {
       Status st = mutable_index().packs().Delete(txn, p);
       if (!st && st.error().code() != core::Code::kNotFound) return st;
     }
-    return core::OkStatus();
+    // A dictionary installed since the mark goes with it.
+    return ForgetDictionaries(txn, std::unordered_set<ObjectId>(undo.begin(), undo.end()));
   }));
   for (const ObjectId& id : undo) cache_.Erase(id);
   written_.resize(mark.written);

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "store/core/mutex.h"
@@ -61,6 +62,15 @@ class WritableStore final : public ObjectStore {
   // it was already in the store).
   core::Result<std::vector<core::ObjectId>> PutBatch(std::span<const PutRequest> requests,
                                                      std::vector<bool>* written = nullptr);
+
+  // --- zstd dictionaries (docs/FORMAT.md §3.5, §5.4).
+  // Stores `bytes` as a dictionary object and makes it the one new objects of
+  // `kind` are compressed with (when stored whole with zstd). Returns its id.
+  core::Result<core::ObjectId> InstallDictionary(ObjectKind kind, std::string_view bytes);
+  // In `txn`, which removes the objects `removed` from the index: drops the
+  // current-dictionary entries naming any of them (gc, rollback).
+  core::Status ForgetDictionaries(index::WriteTxn& txn,
+                                  const std::unordered_set<core::ObjectId>& removed);
 
   // --- for maintenance (gc, optimize, rollback): the write path.
 

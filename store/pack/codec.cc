@@ -69,9 +69,12 @@ std::string CodecSpec::ToString() const {
 }
 
 Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw, std::string_view prefix,
-                          std::string* buf, size_t offset) {
-  if (!prefix.empty() && spec.type != CodecType::kZstd) {
-    return core::InvalidArgument("only zstd can compress against a base object");
+                          std::string* buf, size_t offset, const ZstdDictionary* dictionary) {
+  if ((!prefix.empty() || dictionary) && spec.type != CodecType::kZstd) {
+    return core::InvalidArgument("only zstd can compress against a base object or dictionary");
+  }
+  if (!prefix.empty() && dictionary) {
+    return core::InvalidArgument("a base object and a dictionary cannot be used together");
   }
   size_t bound = 0;
   switch (spec.type) {
@@ -91,7 +94,7 @@ Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw, std::stri
   char* out = buf->data() + offset;
   switch (spec.type) {
     case CodecType::kZstd:
-      return ZstdCompressTo(spec.level, raw, prefix, out, bound);
+      return ZstdCompressTo(spec.level, raw, prefix, dictionary, out, bound);
     case CodecType::kLz4:
       return Lz4CompressTo(spec.level, raw, out, bound);
     default:
@@ -99,23 +102,24 @@ Result<size_t> CompressTo(const CodecSpec& spec, std::string_view raw, std::stri
   }
 }
 
-Result<std::string> Compress(const CodecSpec& spec, std::string_view raw, std::string_view prefix) {
+Result<std::string> Compress(const CodecSpec& spec, std::string_view raw, std::string_view prefix,
+                             const ZstdDictionary* dictionary) {
   if (spec.type == CodecType::kNone) {
-    if (!prefix.empty())
+    if (!prefix.empty() || dictionary)
       return core::InvalidArgument("only zstd can compress against a base object");
     return std::string(raw);
   }
   std::string buf;
-  TALARIA_ASSIGN_OR_RETURN(size_t n, CompressTo(spec, raw, prefix, &buf, 0));
+  TALARIA_ASSIGN_OR_RETURN(size_t n, CompressTo(spec, raw, prefix, &buf, 0, dictionary));
   buf.resize(n);
   return buf;
 }
 
 Status DecompressInto(CodecType type, std::string_view stored, uint64_t raw_len,
-                      std::string_view prefix, std::string* out) {
-  if (!prefix.empty() && type != CodecType::kZstd) {
+                      std::string_view prefix, std::string* out, const ZstdDictionary* dictionary) {
+  if ((!prefix.empty() || dictionary) && type != CodecType::kZstd) {
     return core::Corruption("codec " + std::string(CodecTypeName(type)) +
-                            " cannot be a delta against a base");
+                            " cannot be a delta against a base or use a dictionary");
   }
   if (type == CodecType::kNone) {
     if (stored.size() != raw_len) {
@@ -143,7 +147,7 @@ Status DecompressInto(CodecType type, std::string_view stored, uint64_t raw_len,
   out->resize(raw_len);
   switch (type) {
     case CodecType::kZstd:
-      st = ZstdDecompress(stored, prefix, out);
+      st = ZstdDecompress(stored, prefix, dictionary, out);
       break;
     case CodecType::kLz4:
       st = Lz4Decompress(stored, out);
@@ -156,9 +160,9 @@ Status DecompressInto(CodecType type, std::string_view stored, uint64_t raw_len,
 }
 
 Result<std::string> Decompress(CodecType type, std::string_view stored, uint64_t raw_len,
-                               std::string_view prefix) {
+                               std::string_view prefix, const ZstdDictionary* dictionary) {
   std::string out;
-  TALARIA_RETURN_IF_ERROR(DecompressInto(type, stored, raw_len, prefix, &out));
+  TALARIA_RETURN_IF_ERROR(DecompressInto(type, stored, raw_len, prefix, &out, dictionary));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "store/pack/codec.h"
+#include "store/pack/zstd_dictionary.h"
 
 namespace talaria::store {
 
@@ -39,7 +40,7 @@ int PatchWindowLog(size_t prefix, size_t raw) {
 size_t ZstdBound(size_t raw) { return ZSTD_compressBound(raw); }
 
 core::Result<size_t> ZstdCompressTo(int level, std::string_view raw, std::string_view prefix,
-                                    char* out, size_t capacity) {
+                                    const ZstdDictionary* dictionary, char* out, size_t capacity) {
   ZSTD_CCtx* cctx = ThreadCCtx();
   ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
@@ -50,6 +51,13 @@ core::Result<size_t> ZstdCompressTo(int level, std::string_view raw, std::string
       ZSTD_CCtx_setParameter(cctx, ZSTD_c_enableLongDistanceMatching, 1);
     }
     ZSTD_CCtx_refPrefix(cctx, prefix.data(), prefix.size());
+  }
+  if (dictionary) {
+    const ZSTD_CDict* cdict = dictionary->ForCompression(level);
+    if (!cdict) return core::MakeError(core::Code::kIoError, "zstd: cannot prepare dictionary");
+    ZSTD_CCtx_refCDict(cctx, cdict);
+    // The record names the dictionary (docs/FORMAT.md §3.5).
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_dictIDFlag, 0);
   }
   size_t n = ZSTD_compress2(cctx, out, capacity, raw.data(), raw.size());
   if (ZSTD_isError(n)) {
@@ -69,11 +77,17 @@ core::Status ZstdCheckLength(std::string_view stored, uint64_t raw_len) {
   return core::OkStatus();
 }
 
-core::Status ZstdDecompress(std::string_view stored, std::string_view prefix, std::string* out) {
+core::Status ZstdDecompress(std::string_view stored, std::string_view prefix,
+                            const ZstdDictionary* dictionary, std::string* out) {
   ZSTD_DCtx* dctx = ThreadDCtx();
   ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
   ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, 31);
   if (!prefix.empty()) ZSTD_DCtx_refPrefix(dctx, prefix.data(), prefix.size());
+  if (dictionary) {
+    const ZSTD_DDict* ddict = dictionary->ForDecompression();
+    if (!ddict) return core::MakeError(core::Code::kIoError, "zstd: cannot prepare dictionary");
+    ZSTD_DCtx_refDDict(dctx, ddict);
+  }
   size_t n = ZSTD_decompressDCtx(dctx, out->data(), out->size(), stored.data(), stored.size());
   if (ZSTD_isError(n)) return core::Corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
   if (n != out->size()) {

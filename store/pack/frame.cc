@@ -10,11 +10,11 @@ using core::Status;
 
 namespace {
 
-void WriteHeader(char* h, CodecType codec, int level, bool patched, uint64_t raw_len,
+void WriteHeader(char* h, CodecType codec, int level, uint8_t flags, uint64_t raw_len,
                  std::string_view stored) {
   core::EncodeFixed32(h, kFrameMagic);
   h[4] = static_cast<char>(codec);
-  h[5] = static_cast<char>(patched ? kFramePatched : 0);
+  h[5] = static_cast<char>(flags);
   h[6] = static_cast<char>(level > 0 && level < 256 ? level : 0);
   h[7] = 0;
   core::EncodeFixed64(h + 8, raw_len);
@@ -25,7 +25,7 @@ void WriteHeader(char* h, CodecType codec, int level, bool patched, uint64_t raw
 std::string PlainFrame(std::string_view raw) {
   std::string frame(kFrameHeaderSize, '\0');
   frame.append(raw);
-  WriteHeader(frame.data(), CodecType::kNone, 0, false, raw.size(), raw);
+  WriteHeader(frame.data(), CodecType::kNone, 0, 0, raw.size(), raw);
   return frame;
 }
 
@@ -36,21 +36,25 @@ constexpr size_t kMaxScratchBytes = size_t{64} << 20;
 
 }  // namespace
 
-Result<std::string> EncodeFrame(const CodecSpec& spec, std::string_view raw,
-                                std::string_view base) {
+Result<std::string> EncodeFrame(const CodecSpec& spec, std::string_view raw, std::string_view base,
+                                const ZstdDictionary* dictionary) {
   const bool patched = !base.empty();
   if (spec.type == CodecType::kNone) {
-    if (patched) return core::InvalidArgument("only zstd can compress against a base object");
+    if (patched || dictionary) {
+      return core::InvalidArgument("only zstd can compress against a base object or dictionary");
+    }
     return PlainFrame(raw);
   }
   thread_local std::string scratch;
   std::string own;
   std::string* buf = raw.size() < kMaxScratchBytes ? &scratch : &own;
-  TALARIA_ASSIGN_OR_RETURN(size_t n, CompressTo(spec, raw, base, buf, kFrameHeaderSize));
+  TALARIA_ASSIGN_OR_RETURN(size_t n,
+                           CompressTo(spec, raw, base, buf, kFrameHeaderSize, dictionary));
   if (!patched && n >= raw.size()) return PlainFrame(raw);  // incompressible: keep it plain
   std::string frame(buf->data(), kFrameHeaderSize + n);
   const bool has_levels = spec.type == CodecType::kZstd || spec.type == CodecType::kLz4;
-  WriteHeader(frame.data(), spec.type, has_levels ? spec.level : 0, patched, raw.size(),
+  const uint8_t flags = patched ? kFramePatched : dictionary ? kFrameDictionary : 0;
+  WriteHeader(frame.data(), spec.type, has_levels ? spec.level : 0, flags, raw.size(),
               std::string_view(frame).substr(kFrameHeaderSize));
   return frame;
 }
@@ -67,7 +71,10 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
   if (codec > kMaxCodecType) return core::Corruption("unknown codec " + std::to_string(codec));
   h.codec = static_cast<CodecType>(codec);
   h.flags = static_cast<uint8_t>(p[5]);
-  if (h.flags & ~kFramePatched) return core::Corruption("unknown frame flags");
+  if (h.flags & ~(kFramePatched | kFrameDictionary)) return core::Corruption("unknown frame flags");
+  if (h.patched() && h.uses_dictionary()) {
+    return core::Corruption("frame is both patched and dictionary-compressed");
+  }
   // The level only guides optimize (no byte of the object depends on it);
   // still, one out of its codec's range is damage.
   h.level = static_cast<uint8_t>(p[6]);
@@ -76,8 +83,9 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
     return core::Corruption("frame level " + std::to_string(h.level) + " is out of range");
   }
   if (p[7] != 0) return core::Corruption("frame reserved byte is not zero");
-  if (h.patched() && h.codec != CodecType::kZstd) {
-    return core::Corruption("patched frame with codec " + std::string(CodecTypeName(h.codec)));
+  if ((h.patched() || h.uses_dictionary()) && h.codec != CodecType::kZstd) {
+    return core::Corruption(std::string(h.patched() ? "patched" : "dictionary") +
+                            " frame with codec " + std::string(CodecTypeName(h.codec)));
   }
   h.raw_len = core::DecodeFixed64(p + 8);
   h.stored_len = core::DecodeFixed64(p + 16);
@@ -89,13 +97,15 @@ Result<FrameHeader> ParseFrameHeader(std::string_view frame) {
   return h;
 }
 
-Result<std::string> DecodeFrame(std::string_view frame, std::string_view base) {
+Result<std::string> DecodeFrame(std::string_view frame, std::string_view base,
+                                const ZstdDictionary* dictionary) {
   std::string out;
-  TALARIA_RETURN_IF_ERROR(DecodeFrameInto(frame, base, &out));
+  TALARIA_RETURN_IF_ERROR(DecodeFrameInto(frame, base, &out, dictionary));
   return out;
 }
 
-Status DecodeFrameInto(std::string_view frame, std::string_view base, std::string* out) {
+Status DecodeFrameInto(std::string_view frame, std::string_view base, std::string* out,
+                       const ZstdDictionary* dictionary) {
   TALARIA_ASSIGN_OR_RETURN(FrameHeader h, ParseFrameHeader(frame));
   std::string_view stored = frame.substr(kFrameHeaderSize);
   if (core::Checksum64(stored) != h.checksum) {
@@ -104,7 +114,11 @@ Status DecodeFrameInto(std::string_view frame, std::string_view base, std::strin
   if (h.patched() && base.empty() && h.raw_len > 0) {
     return core::InvalidArgument("patched frame decoded without its base");
   }
-  return DecompressInto(h.codec, stored, h.raw_len, h.patched() ? base : std::string_view{}, out);
+  if (h.uses_dictionary() && !dictionary) {
+    return core::InvalidArgument("dictionary frame decoded without its dictionary");
+  }
+  return DecompressInto(h.codec, stored, h.raw_len, h.patched() ? base : std::string_view{}, out,
+                        h.uses_dictionary() ? dictionary : nullptr);
 }
 
 }  // namespace talaria::store

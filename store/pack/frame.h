@@ -5,7 +5,9 @@
 // stored length, XXH3-64 of the stored bytes — then the stored bytes.
 //
 // A frame with kFramePatched was compressed with a base object's raw bytes
-// as zstd prefix (a byte delta); decoding it needs those bytes.
+// as zstd prefix (a byte delta); decoding it needs those bytes. One with
+// kFrameDictionary was compressed with a zstd dictionary (zstd_dictionary.h);
+// decoding it needs that dictionary.
 //
 // Thread-safe (pure functions).
 
@@ -21,6 +23,7 @@ namespace talaria::store {
 inline constexpr uint32_t kFrameMagic = 0x31464c54;  // "TLF1" little-endian
 inline constexpr size_t kFrameHeaderSize = 32;
 inline constexpr uint8_t kFramePatched = 0x01;
+inline constexpr uint8_t kFrameDictionary = 0x02;
 
 struct FrameHeader {
   CodecType codec = CodecType::kNone;
@@ -33,23 +36,28 @@ struct FrameHeader {
   uint64_t checksum = 0;
 
   bool patched() const { return flags & kFramePatched; }
+  bool uses_dictionary() const { return flags & kFrameDictionary; }
 };
 
 // Compresses `raw` with `spec` into a frame. With a non-empty `base`, makes
-// a zstd patch against it (spec must be zstd). Without a base, a payload
-// that does not shrink is stored uncompressed (codec none).
+// a zstd patch against it; with a `dictionary`, compresses with it (either
+// needs spec zstd; not both). Otherwise a payload that does not shrink is
+// stored uncompressed (codec none, no dictionary).
 core::Result<std::string> EncodeFrame(const CodecSpec& spec, std::string_view raw,
-                                      std::string_view base = {});
+                                      std::string_view base = {},
+                                      const ZstdDictionary* dictionary = nullptr);
 
 // Parses and sanity-checks the header (magic, codec, flags, and that the
 // stored length matches `frame`'s size). kCorruption on any mismatch.
 core::Result<FrameHeader> ParseFrameHeader(std::string_view frame);
 
 // Checks the payload checksum and decompresses. `base` must be the base
-// object's raw bytes when the frame is patched (kInvalidArgument if it is
-// missing). kCorruption for any damage.
-core::Result<std::string> DecodeFrame(std::string_view frame, std::string_view base = {});
+// object's raw bytes when the frame is patched, `dictionary` its dictionary
+// when it uses one (kInvalidArgument if missing). kCorruption for any damage.
+core::Result<std::string> DecodeFrame(std::string_view frame, std::string_view base = {},
+                                      const ZstdDictionary* dictionary = nullptr);
 // The same, into `*out` (its capacity is reused).
-core::Status DecodeFrameInto(std::string_view frame, std::string_view base, std::string* out);
+core::Status DecodeFrameInto(std::string_view frame, std::string_view base, std::string* out,
+                             const ZstdDictionary* dictionary = nullptr);
 
 }  // namespace talaria::store

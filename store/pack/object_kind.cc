@@ -14,6 +14,8 @@ std::string_view ObjectKindName(ObjectKind kind) {
       return "manifest";
     case ObjectKind::kFastaIndex:
       return "fasta_index";
+    case ObjectKind::kDictionary:
+      return "dictionary";
   }
   return "unknown";
 }

@@ -33,7 +33,9 @@ std::string EncodeRecordHeader(const RecordHeader& h) {
   b.reserve(kRecordHeaderSize);
   core::PutFixed32(&b, kRecordMagic);
   b.push_back(static_cast<char>(h.kind));
-  b.push_back(static_cast<char>(h.is_delta() ? kRecordDelta : 0));
+  b.push_back(static_cast<char>(h.base.IsZero() ? 0
+                                : h.dictionary  ? kRecordDictionary
+                                                : kRecordDelta));
   b.push_back(static_cast<char>(h.depth));
   b.push_back('\0');
   b.append(h.id.view());
@@ -61,9 +63,13 @@ Result<RecordHeader> DecodeRecordHeader(std::string_view bytes) {
   h.base = core::ObjectId::FromBytes(reinterpret_cast<const uint8_t*>(p + 40));
   h.frame_len = core::DecodeFixed64(p + 72);
   h.raw_len = core::DecodeFixed64(p + 80);
-  if (((flags & kRecordDelta) != 0) != h.is_delta() || (flags & ~kRecordDelta)) {
+  // Exactly one of the two flags when there is a base, neither without.
+  h.dictionary = flags & kRecordDictionary;
+  const bool one_flag = flags == kRecordDelta || flags == kRecordDictionary;
+  if (h.base.IsZero() ? flags != 0 : !one_flag) {
     return core::Corruption("record flags disagree with its base");
   }
+  if (h.dictionary && h.depth != 0) return core::Corruption("dictionary record with a delta depth");
   return h;
 }
 
