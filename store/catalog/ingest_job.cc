@@ -280,10 +280,9 @@ Status IngestJob::StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>
     // The first batch teaches the store's dictionaries, if it has none yet,
     // before any of its objects is compressed.
     dictionaries_checked_ = true;
-    std::vector<std::string_view> chunks, fais(indexes.begin(), indexes.end());
+    std::vector<std::string_view> chunks;
     for (const auto& [source, c] : batch) chunks.push_back(c.bytes);
     TALARIA_RETURN_IF_ERROR(TrainDictionaryIfMissing(store_, ObjectKind::kChunk, chunks));
-    TALARIA_RETURN_IF_ERROR(TrainDictionaryIfMissing(store_, ObjectKind::kFastaIndex, fais));
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     const ClosedChunk& c = batch[i].second;
