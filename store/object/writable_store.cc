@@ -97,10 +97,14 @@ Result<WritableStore::Prepared> WritableStore::Prepare(const ObjectId& id, std::
 Result<ObjectId> WritableStore::InstallDictionary(ObjectKind kind, std::string_view bytes) {
   PutOptions o;
   o.kind = ObjectKind::kDictionary;
-  o.codec = CodecSpec{CodecType::kZstd, 19};
+  o.codec = CodecSpec{CodecType::kZstd, 9};  // 19 saves 5 % of its size for 3x the time
   o.dictionary = false;
-  TALARIA_ASSIGN_OR_RETURN(ObjectId id, Put(bytes, o));
-  TALARIA_RETURN_IF_ERROR(mutable_index().Update([&](index::WriteTxn& txn) {
+  const ObjectId id = ObjectId::Hash(bytes);
+  // The object and the meta key naming it in one commit (one fsync).
+  std::vector<Prepared> records;
+  TALARIA_ASSIGN_OR_RETURN(Prepared p, Prepare(id, bytes, o));
+  records.push_back(std::move(p));
+  TALARIA_RETURN_IF_ERROR(WriteRecords(records, true, [&](index::WriteTxn& txn) {
     return mutable_index().meta().PutString(txn, DictionaryKey(kind), id.view());
   }));
   return id;

@@ -54,7 +54,7 @@ core::Result<std::string> TrainZstdDictionary(std::span<const std::string_view> 
   p.k = 1024;
   p.d = 8;
   p.f = 20;
-  p.accel = 1;
+  p.accel = 4;  // as good as 1 on protein and generated data, 40 % faster
   p.zParams.compressionLevel = 3;
   std::string dict(max_bytes, '\0');
   size_t n = ZDICT_trainFromBuffer_fastCover(dict.data(), dict.size(), joined.data(), sizes.data(),
