@@ -4,13 +4,9 @@
 // dictionary with it, and a writer killed while training leaves a store that
 // verify passes.
 
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdio>
 #include <random>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,18 +20,6 @@ namespace talaria {
 namespace {
 
 using testing::RunStore;
-
-// About 9 MiB of protein records in families (what a dictionary learns).
-std::string BigRelease(int release, uint64_t seed = 7) {
-  testing::ReleaseSpec spec;
-  spec.records = 24000;
-  spec.taxa = 40;
-  spec.min_length = 300;
-  spec.line_width = 60;
-  spec.family_size = 6;
-  spec.seed = seed;
-  return testing::ProteinRelease(spec, release);
-}
 
 struct Objects {
   std::vector<std::string> dictionaries;   // ids of kind dictionary
@@ -60,6 +44,16 @@ Objects ListObjects(const std::string& store) {
 void Ingest(const std::string& store, const std::string& file, const std::string& version) {
   auto r = RunStore(store, {"ingest", file, "--db", "db", "--version", version});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+// A fresh store at dir/store holding DictionaryRelease(1) as db/1 (file
+// dir/r1.fasta).
+std::string StoreWithRelease1(const testing::TempDir& dir) {
+  std::string store = dir / "store";
+  EXPECT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  testing::WriteFile(dir / "r1.fasta", testing::DictionaryRelease(1));
+  Ingest(store, dir / "r1.fasta", "1");
+  return store;
 }
 
 TEST(Dictionary, FrameRoundTripNeedsItsDictionary) {
@@ -91,7 +85,7 @@ TEST(Dictionary, IngestTrainsThemAndEveryReleaseExportsExactly) {
   testing::TempDir dir;
   std::string store = dir / "store";
   ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
-  const std::string r1 = BigRelease(1), r2 = BigRelease(2);
+  const std::string r1 = testing::DictionaryRelease(1), r2 = testing::DictionaryRelease(2);
   testing::WriteFile(dir / "r1.fasta", r1);
   testing::WriteFile(dir / "r2.fasta", r2);
   Ingest(store, dir / "r1.fasta", "1");
@@ -126,10 +120,7 @@ TEST(Dictionary, IngestTrainsThemAndEveryReleaseExportsExactly) {
 
 TEST(Dictionary, GcKeepsThemWhileUsedAndDropsThemWhenNot) {
   testing::TempDir dir;
-  std::string store = dir / "store";
-  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
-  testing::WriteFile(dir / "r1.fasta", BigRelease(1));
-  Ingest(store, dir / "r1.fasta", "1");
+  const std::string store = StoreWithRelease1(dir);
   const Objects before = ListObjects(store);
   ASSERT_EQ(before.dictionaries.size(), 1u);
   ASSERT_EQ(RunStore(store, {"gc"}).exit_code, 0);
@@ -143,7 +134,7 @@ TEST(Dictionary, GcKeepsThemWhileUsedAndDropsThemWhenNot) {
   auto verify = RunStore(store, {"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   // The index no longer names them: the next ingest trains new ones.
-  testing::WriteFile(dir / "other.fasta", BigRelease(1, 99));
+  testing::WriteFile(dir / "other.fasta", testing::DictionaryRelease(1, 99));
   Ingest(store, dir / "other.fasta", "2");
   const Objects again = ListObjects(store);
   EXPECT_EQ(again.dictionaries.size(), 1u);
@@ -155,7 +146,8 @@ TEST(Dictionary, AnIngestRolledBackOnBadInputTakesItsDictionaryWithIt) {
   std::string store = dir / "store";
   ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
   // The first batch (8 MiB) trains the dictionaries; the damage comes after.
-  std::string bad = BigRelease(1) + BigRelease(1, 3) + ">broken\nMK\x02Q\n";
+  std::string bad =
+      testing::DictionaryRelease(1) + testing::DictionaryRelease(1, 3) + ">broken\nMK\x02Q\n";
   testing::WriteFile(dir / "bad.fasta", bad);
   auto r = RunStore(store, {"ingest", dir / "bad.fasta", "--db", "db", "--version", "1"});
   ASSERT_NE(r.exit_code, 0);
@@ -163,14 +155,14 @@ TEST(Dictionary, AnIngestRolledBackOnBadInputTakesItsDictionaryWithIt) {
   EXPECT_TRUE(ListObjects(store).dictionaries.empty());
   auto verify = RunStore(store, {"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-  testing::WriteFile(dir / "good.fasta", BigRelease(1));
+  testing::WriteFile(dir / "good.fasta", testing::DictionaryRelease(1));
   Ingest(store, dir / "good.fasta", "1");
   EXPECT_EQ(ListObjects(store).dictionaries.size(), 1u);
 }
 
 TEST(Dictionary, SigkillWhileAnIngestTrainsLeavesAStoreThatVerifies) {
   testing::TempDir dir;
-  const std::string release = BigRelease(1);
+  const std::string release = testing::DictionaryRelease(1);
   testing::WriteFile(dir / "r1.fasta", release);
   // Time one whole ingest, then kill others at points spread over it.
   std::string probe = dir / "probe";
@@ -187,11 +179,7 @@ TEST(Dictionary, SigkillWhileAnIngestTrainsLeavesAStoreThatVerifies) {
     pid_t pid = testing::Spawn({testing::StoreBinary(), "--store", store, "ingest",
                                 dir / "r1.fasta", "--db", "db", "--version", "1"});
     std::uniform_real_distribution<double> when(0.1 * full_ms, 0.9 * full_ms);
-    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(when(rng) * 1000)));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    killed += WIFSIGNALED(status);
+    killed += testing::KillAfter(pid, static_cast<int64_t>(when(rng) * 1000));
     auto verify = RunStore(store, {"verify"});
     ASSERT_EQ(verify.exit_code, 0) << "round " << round << ": " << verify.out << verify.err;
     Ingest(store, dir / "r1.fasta", "1");
@@ -204,10 +192,7 @@ TEST(Dictionary, SigkillWhileAnIngestTrainsLeavesAStoreThatVerifies) {
 
 TEST(Dictionary, ADamagedDictionaryIsReportedAndNeverDecodesWrongBytes) {
   testing::TempDir dir;
-  std::string store = dir / "store";
-  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
-  testing::WriteFile(dir / "r1.fasta", BigRelease(1));
-  Ingest(store, dir / "r1.fasta", "1");
+  const std::string store = StoreWithRelease1(dir);
   auto ls = nlohmann::json::parse(RunStore(store, {"ls", "--json"}).out);
   std::string dict_id;
   uint64_t pack = 0, offset = 0;

@@ -2,14 +2,11 @@
 // SIGKILL during an ingest and resuming it.
 
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <random>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -68,11 +65,7 @@ TEST(IngestCli, SigkillThenRerunResumesAndGivesTheSameResult) {
     // Early in the run: each rerun resumes, so it has less left to do, and
     // a late kill would find it finished.
     std::uniform_real_distribution<double> when(0.1 * full_ms, 0.5 * full_ms);
-    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(when(rng) * 1000)));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    killed += WIFSIGNALED(status);
+    killed += testing::KillAfter(pid, static_cast<int64_t>(when(rng) * 1000));
     auto verify = RunStore(store, {"verify"});
     ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   }

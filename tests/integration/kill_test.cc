@@ -146,9 +146,7 @@ TEST(KillTest, SigkillDuringGcLeavesAStoreThatVerifiesAndAGcThatFinishes) {
     const std::string store = dir / ("s" + std::to_string(round));
     ASSERT_EQ(testing::Run({"/bin/cp", "-a", base, store}).exit_code, 0);
     pid_t pid = testing::Spawn({testing::StoreBinary(), "--store", store, "gc"});
-    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (gc_us + 1)));
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
+    testing::KillAfter(pid, static_cast<int64_t>(rng() % (gc_us + 1)));
     auto verify = RunStore(store, {"verify"});
     EXPECT_EQ(verify.exit_code, 0) << "round " << round << ": " << verify.out << verify.err;
     for (const char* v : {"2", "3"}) {
@@ -192,9 +190,7 @@ TEST(KillTest, SigkillDuringOptimizeLeavesAStoreThatVerifiesAndARunThatFinishes)
     std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
     argv.insert(argv.end(), optimize.begin(), optimize.end());
     pid_t pid = testing::Spawn(argv);
-    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (run_us + 1)));
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
+    testing::KillAfter(pid, static_cast<int64_t>(rng() % (run_us + 1)));
     auto verify = RunStore(store, {"verify"});
     EXPECT_EQ(verify.exit_code, 0) << "round " << round << ": " << verify.out << verify.err;
     for (const auto& [v, text] : releases) {
@@ -248,10 +244,7 @@ TEST(KillTest, SigkillDuringReduceThenRerunResumesToTheSameProfile) {
       argv.insert(argv.end(), reduce.begin(), reduce.end());
       pid_t pid = testing::Spawn(argv);
       // Somewhere in the middle of the work.
-      std::this_thread::sleep_for(
-          std::chrono::microseconds(run_us * 4 / 10 + static_cast<int64_t>(rng() % (run_us / 3))));
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
+      testing::KillAfter(pid, run_us * 4 / 10 + static_cast<int64_t>(rng() % (run_us / 3)));
       EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0) << window << " round " << round;
       auto again = RunStore(store, reduce);
       ASSERT_EQ(again.exit_code, 0) << again.err;

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -94,6 +97,17 @@ std::string ProteinRelease(const ReleaseSpec& spec, int release) {
     }
   }
   return out;
+}
+
+std::string DictionaryRelease(int release, uint64_t seed) {
+  ReleaseSpec spec;
+  spec.records = 24000;
+  spec.taxa = 40;
+  spec.min_length = 300;
+  spec.line_width = 60;
+  spec.family_size = 6;
+  spec.seed = seed;
+  return ProteinRelease(spec, release);
 }
 
 std::vector<std::string> SortedRecords(const std::string& fasta) {
@@ -193,6 +207,14 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path
     ::_exit(127);
   }
   return pid;
+}
+
+bool KillAfter(pid_t pid, int64_t delay_us) {
+  std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status);
 }
 
 CommandResult Sh(const std::string& cmd) { return Run({"/bin/sh", "-c", cmd}); }

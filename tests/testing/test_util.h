@@ -55,6 +55,10 @@ struct ReleaseSpec {
 };
 std::string ProteinRelease(const ReleaseSpec& spec, int release);
 
+// About 9 MiB of protein records in families: enough for ingest to train a
+// chunk dictionary (FORMAT.md §3.5).
+std::string DictionaryRelease(int release, uint64_t seed = 7);
+
 // The records of a FASTA text (header line through the line before the next
 // header), sorted: parsed here, independently of the store.
 std::vector<std::string> SortedRecords(const std::string& fasta);
@@ -78,6 +82,9 @@ CommandResult Run(const std::vector<std::string>& argv);
 // stderr to `stderr_path` (for tests that kill it); returns its pid.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdout_path = "/dev/null",
             const std::string& stderr_path = "/dev/null");
+// Waits `delay_us` microseconds, sends `pid` SIGKILL and reaps it; true when
+// the signal ended it (false: it had already exited).
+bool KillAfter(pid_t pid, int64_t delay_us);
 
 // Runs `cmd` with /bin/sh -c.
 CommandResult Sh(const std::string& cmd);
