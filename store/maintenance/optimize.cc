@@ -23,6 +23,7 @@ using optimize_internal::Compression;
 using optimize_internal::Context;
 using optimize_internal::Deduplication;
 using optimize_internal::DeltaEncoding;
+using optimize_internal::Dictionaries;
 using optimize_internal::GarbageCollection;
 using optimize_internal::PackFileBytes;
 using optimize_internal::Repacking;
@@ -35,6 +36,8 @@ Status RunStrategy(Context& ctx, Strategy s, StrategyResult* r) {
       return GarbageCollection(ctx, r);
     case Strategy::kDeltaEncoding:
       return DeltaEncoding(ctx, r);
+    case Strategy::kDictionaries:
+      return Dictionaries(ctx, r);
     case Strategy::kArchival:
       return Archival(ctx, r);
     case Strategy::kCompression:
@@ -83,6 +86,8 @@ std::string_view StrategyName(Strategy s) {
       return "GarbageCollection";
     case Strategy::kDeltaEncoding:
       return "DeltaEncoding";
+    case Strategy::kDictionaries:
+      return "Dictionaries";
     case Strategy::kArchival:
       return "Archival";
     case Strategy::kCompression:

@@ -8,6 +8,11 @@
 //                      delta against the most similar chunk of the same taxon
 //                      in another version (LineSketch similarity; the chain
 //                      depth stays within max_delta_depth)
+//   Dictionaries       retrain the chunk zstd dictionary from the current
+//                      versions' chunks when a new one compresses held-out
+//                      chunks at least 3 % smaller (and pays for itself),
+//                      and move whole chunks on an older dictionary (or
+//                      none) to it; gc then drops the old one
 //   Archival           recompress what only non-current versions need at
 //                      zstd's maximum level
 //   Compression        recompress cold objects (never read through a mount,
@@ -48,6 +53,7 @@ namespace talaria::store {
 enum class Strategy {
   kGarbageCollection,
   kDeltaEncoding,
+  kDictionaries,
   kArchival,
   kCompression,
   kDeduplication,
@@ -56,13 +62,10 @@ enum class Strategy {
 };
 
 // In the order they run.
-inline constexpr Strategy kAllStrategies[] = {Strategy::kGarbageCollection,
-                                              Strategy::kDeltaEncoding,
-                                              Strategy::kArchival,
-                                              Strategy::kCompression,
-                                              Strategy::kDeduplication,
-                                              Strategy::kRepacking,
-                                              Strategy::kCaching};
+inline constexpr Strategy kAllStrategies[] = {
+    Strategy::kGarbageCollection, Strategy::kDeltaEncoding, Strategy::kDictionaries,
+    Strategy::kArchival,          Strategy::kCompression,   Strategy::kDeduplication,
+    Strategy::kRepacking,         Strategy::kCaching};
 
 std::string_view StrategyName(Strategy s);
 // Case-insensitive; "all" is not a strategy (the caller expands it).

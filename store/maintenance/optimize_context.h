@@ -1,13 +1,14 @@
 #pragma once
 
 // What the optimization strategies (store/maintenance/optimize.h) share, and
-// the seven strategies themselves. Internal: only optimize*.cc include it.
+// the eight strategies themselves. Internal: only optimize*.cc include it.
 //
 // A strategy plans against the store as it is when it starts, fills its
 // StrategyResult (candidates, changed, bytes_saved, one line of detail; the
 // caller sets `strategy`) and returns the first error it meets; what it
 // committed before that stays, consistent.
-//   kEstimate  the rewriting strategies (DeltaEncoding, Archival, Compression)
+//   kEstimate  the rewriting strategies (DeltaEncoding, Dictionaries, Archival,
+//              Compression)
 //              encode a sample of their candidates, stratified by object kind
 //              (about estimate_sample in all, at least one per kind), and
 //              scale `changed` and `bytes_saved` up per kind; the others work
@@ -122,6 +123,7 @@ core::Status RepackAndCount(Context& ctx, const std::vector<uint64_t>& packs,
 // The strategies (optimize.h says what each does), in the order they run.
 core::Status GarbageCollection(Context& ctx, StrategyResult* r);
 core::Status DeltaEncoding(Context& ctx, StrategyResult* r);
+core::Status Dictionaries(Context& ctx, StrategyResult* r);
 core::Status Archival(Context& ctx, StrategyResult* r);
 core::Status Compression(Context& ctx, StrategyResult* r);
 core::Status Deduplication(Context& ctx, StrategyResult* r);

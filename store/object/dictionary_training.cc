@@ -1,6 +1,7 @@
 #include "store/object/dictionary_training.h"
 
 #include <chrono>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -20,6 +21,32 @@ std::optional<DictionaryPlan> DictionaryPlanFor(ObjectKind kind) {
   // manifests are one object per version, with nothing to learn from.
   if (kind == ObjectKind::kChunk) return DictionaryPlan{256 << 10, 4 << 20};
   return std::nullopt;
+}
+
+namespace {
+
+// The codec objects compressed with a dictionary use: the store's when it
+// is zstd, zstd's default otherwise.
+CodecSpec DictionaryCodec(const StoreConfig& config) {
+  return config.codec.type == CodecType::kZstd ? config.codec : CodecSpec{};
+}
+
+// What `samples` compress to with `spec` and `dictionary` (nullptr: none).
+core::Result<uint64_t> CompressedBytes(const CodecSpec& spec,
+                                       std::span<const std::string_view> samples,
+                                       const ZstdDictionary* dictionary) {
+  uint64_t total = 0;
+  for (std::string_view s : samples) {
+    TALARIA_ASSIGN_OR_RETURN(std::string c, Compress(spec, s, {}, dictionary));
+    total += c.size();
+  }
+  return total;
+}
+
+}  // namespace
+
+bool DictionaryPays(double saved_bytes, size_t dictionary_bytes) {
+  return saved_bytes >= static_cast<double>(dictionary_bytes) / 2;
 }
 
 core::Result<std::optional<core::ObjectId>> TrainDictionaryIfMissing(
@@ -43,23 +70,24 @@ core::Result<std::optional<core::ObjectId>> TrainDictionaryIfMissing(
   }
   // Only a dictionary that pays for itself within these samples: measured
   // on every fourth one (DNA, say, gains less than the dictionary costs).
-  const CodecSpec spec = store.config().codec.type == CodecType::kZstd ? store.config().codec
-                                                                       : CodecSpec{};
+  const CodecSpec spec = DictionaryCodec(store.config());
   const ZstdDictionary prepared(*dict);
-  uint64_t plain = 0, with = 0, measured = 0;
+  std::vector<std::string_view> measure;
+  uint64_t measured = 0;
   for (size_t i = 0; i < samples.size(); i += 4) {
-    TALARIA_ASSIGN_OR_RETURN(std::string a, Compress(spec, samples[i]));
-    TALARIA_ASSIGN_OR_RETURN(std::string b, Compress(spec, samples[i], {}, &prepared));
-    plain += a.size();
-    with += b.size();
+    measure.push_back(samples[i]);
     measured += samples[i].size();
   }
-  const double saved = measured == 0 ? 0.0
-                                     : (static_cast<double>(plain) - static_cast<double>(with)) *
-                                           static_cast<double>(bytes) / static_cast<double>(measured);
-  if (saved < static_cast<double>(dict->size()) / 2) {
-    spdlog::info("no {} dictionary: it would save {:.0f} bytes of these samples, less than it costs",
-                 ObjectKindName(kind), saved);
+  TALARIA_ASSIGN_OR_RETURN(uint64_t plain, CompressedBytes(spec, measure, nullptr));
+  TALARIA_ASSIGN_OR_RETURN(uint64_t with, CompressedBytes(spec, measure, &prepared));
+  const double saved = measured == 0
+                           ? 0.0
+                           : (static_cast<double>(plain) - static_cast<double>(with)) *
+                                 static_cast<double>(bytes) / static_cast<double>(measured);
+  if (!DictionaryPays(saved, dict->size())) {
+    spdlog::info(
+        "no {} dictionary: it would save {:.0f} bytes of these samples, less than it costs",
+        ObjectKindName(kind), saved);
     return std::optional<core::ObjectId>();
   }
   TALARIA_ASSIGN_OR_RETURN(core::ObjectId id, store.InstallDictionary(kind, *dict));
@@ -68,6 +96,46 @@ core::Result<std::optional<core::ObjectId>> TrainDictionaryIfMissing(
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                id.Hex());
   return std::optional<core::ObjectId>(id);
+}
+
+core::Result<DictionaryTrial> TryDictionary(const StoreConfig& config, ObjectKind kind,
+                                            std::span<const std::string_view> training,
+                                            std::span<const std::string_view> held_out,
+                                            const ZstdDictionary* current) {
+  DictionaryTrial trial;
+  const CodecSpec spec = DictionaryCodec(config);
+  std::vector<std::string_view> trained;
+  size_t training_bytes = 0;
+  for (size_t i = 0; i < training.size(); i++) {
+    training_bytes += training[i].size();
+    if (i % 4 == 0) trained.push_back(training[i]);
+  }
+  // Everything but with_new, which stays with_current without a new one.
+  auto measure = [&](std::span<const std::string_view> set,
+                     DictionaryTrial::Sizes* sizes) -> core::Status {
+    for (std::string_view s : set) sizes->raw += s.size();
+    TALARIA_ASSIGN_OR_RETURN(sizes->without, CompressedBytes(spec, set, nullptr));
+    sizes->with_current = sizes->without;
+    if (current) {
+      TALARIA_ASSIGN_OR_RETURN(sizes->with_current, CompressedBytes(spec, set, current));
+    }
+    sizes->with_new = sizes->with_current;
+    return core::OkStatus();
+  };
+  TALARIA_RETURN_IF_ERROR(measure(held_out, &trial.held_out));
+  TALARIA_RETURN_IF_ERROR(measure(trained, &trial.trained));
+  const auto plan = DictionaryPlanFor(kind);
+  if (!plan || training_bytes < plan->min_sample_bytes) return trial;
+  auto dict = TrainZstdDictionary(training, plan->dictionary_bytes);
+  if (!dict) {
+    spdlog::info("no new {} dictionary: {}", ObjectKindName(kind), dict.error().message());
+    return trial;
+  }
+  const ZstdDictionary prepared(*dict);
+  TALARIA_ASSIGN_OR_RETURN(trial.held_out.with_new, CompressedBytes(spec, held_out, &prepared));
+  TALARIA_ASSIGN_OR_RETURN(trial.trained.with_new, CompressedBytes(spec, trained, &prepared));
+  trial.dictionary = std::move(*dict);
+  return trial;
 }
 
 }  // namespace talaria::store

@@ -75,6 +75,11 @@ struct PutOptions {
   // Stored whole with zstd, compress with the kind's current dictionary
   // (WritableStore::InstallDictionary) when there is one.
   bool dictionary = true;
+  // With `dictionary`: compress with this one (named `dictionary_id`)
+  // instead of the kind's current one. Optimize measures a dictionary it
+  // has not installed yet this way; what it prepares is never written.
+  std::shared_ptr<const ZstdDictionary> dictionary_override;
+  core::ObjectId dictionary_override_id;
 };
 
 // One object to store, with its own options.

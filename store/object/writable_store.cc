@@ -67,7 +67,10 @@ Result<WritableStore::Prepared> WritableStore::Prepare(const ObjectId& id, std::
   if (p.header.base.IsZero() || p.frame.size() * 8 > data.size()) {
     std::shared_ptr<const ZstdDictionary> dictionary;
     ObjectId dictionary_id;
-    if (options.dictionary && config_.dictionaries && spec.type == CodecType::kZstd) {
+    if (options.dictionary && options.dictionary_override && spec.type == CodecType::kZstd) {
+      dictionary = options.dictionary_override;
+      dictionary_id = options.dictionary_override_id;
+    } else if (options.dictionary && config_.dictionaries && spec.type == CodecType::kZstd) {
       TALARIA_ASSIGN_OR_RETURN(auto current, CurrentDictionary(options.kind));
       if (current) {
         // gc drops an unused dictionary with its meta entry; one named but
@@ -94,15 +97,19 @@ Result<WritableStore::Prepared> WritableStore::Prepare(const ObjectId& id, std::
   return p;
 }
 
-Result<ObjectId> WritableStore::InstallDictionary(ObjectKind kind, std::string_view bytes) {
+Result<WritableStore::Prepared> WritableStore::PrepareDictionary(std::string_view bytes) {
   PutOptions o;
   o.kind = ObjectKind::kDictionary;
   o.codec = CodecSpec{CodecType::kZstd, 9};  // 19 saves 5 % of its size for 3x the time
   o.dictionary = false;
-  const ObjectId id = ObjectId::Hash(bytes);
+  return Prepare(ObjectId::Hash(bytes), bytes, o);
+}
+
+Result<ObjectId> WritableStore::InstallDictionary(ObjectKind kind, std::string_view bytes) {
   // The object and the meta key naming it in one commit (one fsync).
   std::vector<Prepared> records;
-  TALARIA_ASSIGN_OR_RETURN(Prepared p, Prepare(id, bytes, o));
+  TALARIA_ASSIGN_OR_RETURN(Prepared p, PrepareDictionary(bytes));
+  const ObjectId id = p.header.id;
   records.push_back(std::move(p));
   TALARIA_RETURN_IF_ERROR(WriteRecords(records, true, [&](index::WriteTxn& txn) {
     return mutable_index().meta().PutString(txn, DictionaryKey(kind), id.view());

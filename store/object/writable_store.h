@@ -82,6 +82,8 @@ class WritableStore final : public ObjectStore {
   // Encodes `data`, whose id is `id` (no I/O but reading a delta base).
   core::Result<Prepared> Prepare(const core::ObjectId& id, std::string_view data,
                                  const PutOptions& options);
+  // The record InstallDictionary would write for `bytes`.
+  core::Result<Prepared> PrepareDictionary(std::string_view bytes);
 
   // Appends the records (skipping ids already stored when skip_existing),
   // fsyncs, then in one index transaction records their locations and the

@@ -278,7 +278,7 @@ TEST_F(CliTest, OptimizeDryRunAndEstimateChangeNothingAndARunKeepsEveryByte) {
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_TRUE(TreeFiles(store_) == files) << "--estimate or --dry-run changed the store";
   auto e = nlohmann::json::parse(estimate.out), d = nlohmann::json::parse(dry.out);
-  EXPECT_EQ(e["strategies"].size(), 7u);
+  EXPECT_EQ(e["strategies"].size(), 8u);
   EXPECT_GT(d["bytes_saved"].get<uint64_t>(), 0u);
 
   auto run = RunStore(store_, {"optimize", "--strategies", "all", "--json"});

@@ -218,5 +218,143 @@ TEST(Dictionary, ADamagedDictionaryIsReportedAndNeverDecodesWrongBytes) {
   EXPECT_NE(verify.out.find(dict_id), std::string::npos) << verify.out;
 }
 
+// `optimize --strategies Dictionaries` (with extra arguments) as JSON: the
+// strategy's result.
+nlohmann::json OptimizeDictionaries(const std::string& store, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"optimize", "--strategies", "Dictionaries", "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = RunStore(store, args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || j["strategies"].empty()) return nlohmann::json::object();
+  return j["strategies"][0];
+}
+
+TEST(Dictionary, OptimizeTrainsOneForAStoreIngestedWithout) {
+  testing::TempDir dir;
+  const std::string store = dir / "store";
+  ASSERT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+  testing::WriteFile(store + "/storage.toml", "[storage]\ndictionaries = false\n");
+  const std::string release = testing::DictionaryRelease(1);
+  testing::WriteFile(dir / "r1.fasta", release);
+  Ingest(store, dir / "r1.fasta", "1");
+  ASSERT_TRUE(ListObjects(store).dictionaries.empty());
+  // Turned off: the strategy says so and does nothing.
+  auto off = OptimizeDictionaries(store);
+  EXPECT_EQ(off["changed"], 0);
+  EXPECT_NE(off["detail"].get<std::string>().find("turned off"), std::string::npos) << off;
+
+  testing::WriteFile(store + "/storage.toml", "[storage]\ndictionaries = true\n");
+  // A dry run says what a real run then does, and writes nothing.
+  auto dry = OptimizeDictionaries(store, {"--dry-run"});
+  EXPECT_GT(dry["changed"].get<uint64_t>(), 10u) << dry;
+  EXPECT_TRUE(ListObjects(store).dictionaries.empty());
+  auto run = OptimizeDictionaries(store);
+  EXPECT_EQ(run["changed"], dry["changed"]) << run;
+  EXPECT_EQ(run["bytes_saved"], dry["bytes_saved"]);
+  const Objects after = ListObjects(store);
+  ASSERT_EQ(after.dictionaries.size(), 1u) << run;
+  EXPECT_EQ(after.users.at(after.dictionaries[0]), run["changed"].get<int>());
+  EXPECT_EQ(RunStore(store, {"db", "export", "db/1"}).out, release);
+  auto verify = RunStore(store, {"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  // Nothing moved on since: a second run changes nothing.
+  auto again = OptimizeDictionaries(store);
+  EXPECT_EQ(again["changed"], 0) << again;
+  EXPECT_EQ(ListObjects(store).dictionaries, after.dictionaries);
+}
+
+TEST(Dictionary, OptimizeRetrainsWhenTheDataHasMovedOn) {
+  testing::TempDir dir;
+  const std::string store = StoreWithRelease1(dir);
+  const Objects first = ListObjects(store);
+  ASSERT_EQ(first.dictionaries.size(), 1u);
+  // Release 2 is other families of other taxa with other headers: the first
+  // dictionary knows little of it, and none of its chunks is a delta.
+  testing::ReleaseSpec spec;
+  spec.records = 24000;
+  spec.taxa = 40;
+  spec.first_taxon = 5000;
+  spec.min_length = 300;
+  spec.line_width = 60;
+  spec.family_size = 6;
+  spec.seed = 99;
+  spec.id_prefix = "tr|A0A";
+  spec.id_suffix = "|A0A_METAG Uncharacterized protein OS=uncultured marine bacterium";
+  const std::string other = testing::ProteinRelease(spec, 1);
+  testing::WriteFile(dir / "r2.fasta", other);
+  Ingest(store, dir / "r2.fasta", "2");
+  ASSERT_EQ(ListObjects(store).dictionaries, first.dictionaries);
+
+  auto run = OptimizeDictionaries(store);
+  EXPECT_GT(run["changed"].get<uint64_t>(), 10u) << run;
+  EXPECT_GT(run["bytes_saved"].get<uint64_t>(), 0u) << run;
+  const Objects after = ListObjects(store);
+  ASSERT_EQ(after.dictionaries.size(), 2u) << run;
+  std::string second;
+  for (const auto& d : after.dictionaries) {
+    if (d != first.dictionaries[0]) second = d;
+  }
+  EXPECT_EQ(after.users.at(second), run["changed"].get<int>());
+  // Both versions read back exactly; the store verifies.
+  EXPECT_EQ(RunStore(store, {"db", "export", "db/2"}).out, other);
+  EXPECT_EQ(RunStore(store, {"db", "export", "db/1"}).out,
+            testing::ReadFileOrDie(dir / "r1.fasta"));
+  auto verify = RunStore(store, {"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  // A second run keeps the new one.
+  auto again = OptimizeDictionaries(store);
+  EXPECT_EQ(again["changed"], 0) << again;
+  // gc keeps the first while release 1's chunks use it, drops it with them.
+  ASSERT_EQ(RunStore(store, {"gc"}).exit_code, 0);
+  EXPECT_EQ(ListObjects(store).dictionaries.size(),
+            after.users.count(first.dictionaries[0]) ? 2u : 1u);
+  ASSERT_EQ(RunStore(store, {"db", "rm", "db", "1"}).exit_code, 0);
+  ASSERT_EQ(RunStore(store, {"gc"}).exit_code, 0);
+  EXPECT_EQ(ListObjects(store).dictionaries, std::vector<std::string>{second});
+  EXPECT_EQ(RunStore(store, {"db", "export", "db/2"}).out, other);
+  EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
+}
+
+TEST(Dictionary, SigkillDuringARetrainingOptimizeLeavesAStoreThatVerifies) {
+  testing::TempDir dir;
+  const std::string release = testing::DictionaryRelease(1);
+  testing::WriteFile(dir / "r1.fasta", release);
+  auto fresh = [&](const std::string& name) {
+    std::string store = dir / name;
+    EXPECT_EQ(testing::Run({testing::StoreBinary(), "init", store}).exit_code, 0);
+    testing::WriteFile(store + "/storage.toml", "[storage]\ndictionaries = false\n");
+    Ingest(store, dir / "r1.fasta", "1");
+    testing::WriteFile(store + "/storage.toml", "[storage]\ndictionaries = true\n");
+    return store;
+  };
+  const std::vector<std::string> optimize = {"optimize", "--strategies", "Dictionaries"};
+  const std::string probe = fresh("probe");
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(RunStore(probe, optimize).exit_code, 0);
+  const double full_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::mt19937_64 rng(2026120502);
+  int killed = 0;
+  for (int round = 0; round < 4; ++round) {
+    const std::string store = fresh("s" + std::to_string(round));
+    std::vector<std::string> argv = {testing::StoreBinary(), "--store", store};
+    argv.insert(argv.end(), optimize.begin(), optimize.end());
+    pid_t pid = testing::Spawn(argv);
+    std::uniform_real_distribution<double> when(0.1 * full_ms, 0.9 * full_ms);
+    killed += testing::KillAfter(pid, static_cast<int64_t>(when(rng) * 1000));
+    auto verify = RunStore(store, {"verify"});
+    ASSERT_EQ(verify.exit_code, 0) << "round " << round << ": " << verify.out << verify.err;
+    EXPECT_EQ(RunStore(store, {"db", "export", "db/1"}).out, release) << "round " << round;
+    // Running it again finishes the move: every whole chunk on one dictionary.
+    ASSERT_EQ(RunStore(store, optimize).exit_code, 0);
+    const Objects o = ListObjects(store);
+    ASSERT_EQ(o.dictionaries.size(), 1u) << "round " << round;
+    EXPECT_EQ(o.users, ListObjects(probe).users) << "round " << round;
+    EXPECT_EQ(RunStore(store, {"verify"}).exit_code, 0);
+  }
+  EXPECT_GE(killed, 2) << "the kills should mostly land while optimizing";
+}
+
 }  // namespace
 }  // namespace talaria
