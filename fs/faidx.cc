@@ -67,6 +67,7 @@ core::Result<std::string> BuildFaidx(const ChunkSequence& fasta) {
     }
     return core::OkStatus();
   }));
+  out.shrink_to_fit();  // kept while the file is: charged by capacity
   return out;
 }
 

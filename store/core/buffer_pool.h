@@ -9,6 +9,7 @@
 // Thread-safe.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,16 +25,22 @@ class BufferPool {
 
   // An empty buffer, with at least `min_capacity` reserved: the smallest
   // held buffer that is big enough, else a held one grown, else a new one.
-  std::string Take(size_t min_capacity) {
+  // With `max_capacity`, only a held buffer of at most that capacity is
+  // taken (a cache charged by capacity wastes nothing), else a new one.
+  std::string Take(size_t min_capacity, size_t max_capacity = SIZE_MAX) {
     std::string s;
     {
       MutexLock lock(&mu_);
       size_t best = free_.size();
       for (size_t i = 0; i < free_.size(); i++) {
         const size_t cap = free_[i].capacity();
-        if (cap >= min_capacity && (best == free_.size() || cap < free_[best].capacity())) best = i;
+        if (cap >= min_capacity && cap <= max_capacity &&
+            (best == free_.size() || cap < free_[best].capacity())) {
+          best = i;
+        }
       }
-      if (best == free_.size() && !free_.empty()) best = free_.size() - 1;
+      const bool any = max_capacity == SIZE_MAX;
+      if (best == free_.size() && !free_.empty() && any) best = free_.size() - 1;
       if (best < free_.size()) {
         s = std::move(free_[best]);
         free_[best] = std::move(free_.back());

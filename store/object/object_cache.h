@@ -5,7 +5,7 @@
 // whole cache is never kept. Values are shared, immutable strings, so an
 // evicted object stays valid for whoever still holds it.
 //
-// Thread-safe (a core::LruCache charged by object size).
+// Thread-safe (a core::LruCache charged by the memory an object holds).
 
 #include <cstdint>
 #include <memory>
@@ -30,13 +30,16 @@ class ObjectCache {
   // not refresh its place in the LRU).
   bool Contains(const core::ObjectId& id) const { return lru_.Contains(id); }
   void Insert(const core::ObjectId& id, Value value) {
-    const uint64_t size = value ? value->size() : 0;
+    // What the object holds in memory (a recycled buffer may be larger
+    // than the object), so the cache's capacity bounds the daemon's memory.
+    const uint64_t size = value ? value->capacity() + kEntryOverhead : 0;
     lru_.Insert(id, std::move(value), size);
   }
   void Erase(const core::ObjectId& id) { lru_.Erase(id); }
   CacheStats stats() const { return lru_.stats(); }
 
  private:
+  static constexpr uint64_t kEntryOverhead = 128;  // string, control block, LRU node
   core::LruCache<core::ObjectId, std::string> lru_;
 };
 

@@ -270,7 +270,10 @@ Result<std::shared_ptr<const std::string>> ObjectStore::GetAtDepth(const ObjectI
   // Big objects decode into recycled buffers whose pages are already
   // mapped; a fresh one would fault on every page.
   const bool pooled = entry.raw_len >= kPooledObjectBytes;
-  std::string raw = pooled ? decoded_buffers_->Take(entry.raw_len) : std::string();
+  // (a buffer at most a quarter too big: the cache charges capacity).
+  std::string raw = pooled
+                        ? decoded_buffers_->Take(entry.raw_len, entry.raw_len + entry.raw_len / 4)
+                        : std::string();
   auto decoded = DecodeFrameInto(frame, base ? std::string_view(*base) : std::string_view(), &raw,
                                  dictionary.get());
   if (!decoded) {

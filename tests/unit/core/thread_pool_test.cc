@@ -70,5 +70,19 @@ TEST(BufferPool, ReusesBuffersUpToItsLimit) {
   EXPECT_LT(c.capacity(), size_t{2} << 20);
 }
 
+TEST(BufferPool, TakesNoBufferLargerThanAsked) {
+  BufferPool pool(4 << 20);
+  std::string big = pool.Take(1 << 20);
+  const char* where = big.data();
+  pool.Give(std::move(big));
+  // Too big for a 100 KiB object with at most 125 KiB: a new buffer.
+  std::string small = pool.Take(100 << 10, 125 << 10);
+  EXPECT_NE(small.data(), where);
+  EXPECT_LE(small.capacity(), size_t{125} << 10);
+  // Within the bound: the held one.
+  std::string fits = pool.Take(900 << 10, 1200 << 10);
+  EXPECT_EQ(fits.data(), where);
+}
+
 }  // namespace
 }  // namespace talaria::core
