@@ -9,8 +9,8 @@
 //                      in another version (LineSketch similarity; the chain
 //                      depth stays within max_delta_depth)
 //   Dictionaries       retrain the chunk zstd dictionary from the current
-//                      versions' chunks when a new one compresses held-out
-//                      chunks at least 3 % smaller (and pays for itself),
+//                      versions' chunks when a new one would store them at
+//                      least 3 % smaller (and pays for itself),
 //                      and move whole chunks on an older dictionary (or
 //                      none) to it; gc then drops the old one
 //   Archival           recompress what only non-current versions need at

@@ -24,9 +24,10 @@ namespace {
 // (one fifth) a new dictionary: as much as ingest trains from, plus the
 // held-out share.
 constexpr uint64_t kSampleBytes = 10 << 20;
-// A new dictionary replaces the current one only when the held-out chunks
-// come out at least this much smaller with it (retraining rewrites every
-// chunk, so a marginal gain is not worth the work).
+// A new dictionary replaces the current one only when the current chunks,
+// projected from the training and held-out samples, come out at least this
+// much smaller with it (retraining rewrites every chunk, so a marginal gain
+// is not worth the work).
 constexpr double kMinRetrainGain = 0.03;
 
 // The chunks the current database versions list that are stored whole (a
@@ -74,7 +75,7 @@ Status Dictionaries(Context& ctx, StrategyResult* r) {
   // Samples spread over the current chunks; every fifth one held out.
   const size_t step =
       static_cast<size_t>(std::max<uint64_t>(1, current_chunks.raw_bytes / kSampleBytes));
-  std::vector<std::shared_ptr<const std::string>> kept;
+  std::vector<std::shared_ptr<const std::string>> kept;  // what the views point into
   std::vector<std::string_view> training, held_out;
   for (size_t i = 0, n = 0; i < current_chunks.ids.size(); i += step, n++) {
     TALARIA_ASSIGN_OR_RETURN(auto bytes, ctx.store.GetUncounted(current_chunks.ids[i]));
@@ -98,8 +99,7 @@ Status Dictionaries(Context& ctx, StrategyResult* r) {
   // What the current chunks would come to with the new dictionary, against
   // what they use now: the training chunks at the rate measured on them,
   // the rest at the held-out rate.
-  uint64_t training_bytes = 0;
-  for (std::string_view t : training) training_bytes += t.size();
+  const uint64_t training_bytes = trial.training_raw;
   const uint64_t unseen_bytes =
       current_chunks.raw_bytes - std::min(current_chunks.raw_bytes, training_bytes);
   auto base = [&](const DictionaryTrial::Sizes& z) { return current ? z.with_current : z.without; };
@@ -140,15 +140,15 @@ Status Dictionaries(Context& ctx, StrategyResult* r) {
 
   std::shared_ptr<const ZstdDictionary> candidate;
   ObjectId chosen = current_id.value_or(ObjectId());
-  uint64_t dictionary_cost = 0;
-  if (install) {
-    TALARIA_ASSIGN_OR_RETURN(auto record, ctx.store.PrepareDictionary(trial.dictionary));
-    dictionary_cost = record.header.record_len();
-  }
+  uint64_t dictionary_cost = 0;  // the record it takes in a pack
   if (install && ctx.writing()) {
     TALARIA_ASSIGN_OR_RETURN(chosen, ctx.store.InstallDictionary(kKind, trial.dictionary));
     ctx.touched.insert(chosen);
+    TALARIA_ASSIGN_OR_RETURN(ObjectInfo installed, ctx.store.Stat(chosen));
+    dictionary_cost = installed.entry.record_len;
   } else if (install) {
+    TALARIA_ASSIGN_OR_RETURN(auto record, ctx.store.PrepareDictionary(trial.dictionary));
+    dictionary_cost = record.header.record_len();
     candidate = std::make_shared<const ZstdDictionary>(trial.dictionary);
     chosen = new_id;
   }
@@ -171,8 +171,7 @@ Status Dictionaries(Context& ctx, StrategyResult* r) {
     plan.push_back(
         Rewrite{id, o, info.entry.record_len, info.entry.dictionary ? 0.0 : ctx.options.min_gain});
   }
-  TALARIA_RETURN_IF_ERROR(ApplyRewrites(ctx, plan, r));
-  r->candidates = plan.size();
+  TALARIA_RETURN_IF_ERROR(ApplyRewrites(ctx, plan, r));  // sets candidates
   const uint64_t cost = std::min(dictionary_cost, r->bytes_saved);
   r->bytes_saved -= cost;
   if (ctx.options.mode != Mode::kEstimate) ctx.saved -= std::min(cost, ctx.saved);

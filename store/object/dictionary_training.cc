@@ -58,41 +58,27 @@ core::Result<std::optional<core::ObjectId>> TrainDictionaryIfMissing(
     TALARIA_ASSIGN_OR_RETURN(bool present, store.Has(*current));
     if (present) return std::optional<core::ObjectId>();
   }
-  size_t bytes = 0;
-  for (std::string_view s : samples) bytes += s.size();
-  if (bytes < plan->min_sample_bytes) return std::optional<core::ObjectId>();
   const auto start = std::chrono::steady_clock::now();
-  auto dict = TrainZstdDictionary(samples, plan->dictionary_bytes);
-  if (!dict) {
-    // Data zstd cannot learn from (too uniform, say): store without.
-    spdlog::info("no {} dictionary: {}", ObjectKindName(kind), dict.error().message());
-    return std::optional<core::ObjectId>();
-  }
-  // Only a dictionary that pays for itself within these samples: measured
-  // on every fourth one (DNA, say, gains less than the dictionary costs).
-  const CodecSpec spec = DictionaryCodec(store.config());
-  const ZstdDictionary prepared(*dict);
-  std::vector<std::string_view> measure;
-  uint64_t measured = 0;
-  for (size_t i = 0; i < samples.size(); i += 4) {
-    measure.push_back(samples[i]);
-    measured += samples[i].size();
-  }
-  TALARIA_ASSIGN_OR_RETURN(uint64_t plain, CompressedBytes(spec, measure, nullptr));
-  TALARIA_ASSIGN_OR_RETURN(uint64_t with, CompressedBytes(spec, measure, &prepared));
-  const double saved = measured == 0
-                           ? 0.0
-                           : (static_cast<double>(plain) - static_cast<double>(with)) *
-                                 static_cast<double>(bytes) / static_cast<double>(measured);
-  if (!DictionaryPays(saved, dict->size())) {
+  TALARIA_ASSIGN_OR_RETURN(DictionaryTrial trial,
+                           TryDictionary(store.config(), kind, samples, {}, nullptr));
+  if (trial.dictionary.empty()) return std::optional<core::ObjectId>();
+  // Only a dictionary that pays for itself within these samples, as
+  // measured on every fourth one (DNA, say, gains less than it costs).
+  const double saved = trial.trained.raw == 0 ? 0.0
+                                              : (static_cast<double>(trial.trained.without) -
+                                                 static_cast<double>(trial.trained.with_new)) *
+                                                    static_cast<double>(trial.training_raw) /
+                                                    static_cast<double>(trial.trained.raw);
+  if (!DictionaryPays(saved, trial.dictionary.size())) {
     spdlog::info(
         "no {} dictionary: it would save {:.0f} bytes of these samples, less than it costs",
         ObjectKindName(kind), saved);
     return std::optional<core::ObjectId>();
   }
-  TALARIA_ASSIGN_OR_RETURN(core::ObjectId id, store.InstallDictionary(kind, *dict));
+  TALARIA_ASSIGN_OR_RETURN(core::ObjectId id, store.InstallDictionary(kind, trial.dictionary));
   spdlog::info("trained a {} {} dictionary from {} of samples in {:.2f} s: {}",
-               core::HumanBytes(dict->size()), ObjectKindName(kind), core::HumanBytes(bytes),
+               core::HumanBytes(trial.dictionary.size()), ObjectKindName(kind),
+               core::HumanBytes(trial.training_raw),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                id.Hex());
   return std::optional<core::ObjectId>(id);
@@ -103,13 +89,14 @@ core::Result<DictionaryTrial> TryDictionary(const StoreConfig& config, ObjectKin
                                             std::span<const std::string_view> held_out,
                                             const ZstdDictionary* current) {
   DictionaryTrial trial;
-  const CodecSpec spec = DictionaryCodec(config);
   std::vector<std::string_view> trained;
-  size_t training_bytes = 0;
   for (size_t i = 0; i < training.size(); i++) {
-    training_bytes += training[i].size();
+    trial.training_raw += training[i].size();
     if (i % 4 == 0) trained.push_back(training[i]);
   }
+  const auto plan = DictionaryPlanFor(kind);
+  if (!plan || trial.training_raw < plan->min_sample_bytes) return trial;
+  const CodecSpec spec = DictionaryCodec(config);
   // Everything but with_new, which stays with_current without a new one.
   auto measure = [&](std::span<const std::string_view> set,
                      DictionaryTrial::Sizes* sizes) -> core::Status {
@@ -124,11 +111,10 @@ core::Result<DictionaryTrial> TryDictionary(const StoreConfig& config, ObjectKin
   };
   TALARIA_RETURN_IF_ERROR(measure(held_out, &trial.held_out));
   TALARIA_RETURN_IF_ERROR(measure(trained, &trial.trained));
-  const auto plan = DictionaryPlanFor(kind);
-  if (!plan || training_bytes < plan->min_sample_bytes) return trial;
   auto dict = TrainZstdDictionary(training, plan->dictionary_bytes);
   if (!dict) {
-    spdlog::info("no new {} dictionary: {}", ObjectKindName(kind), dict.error().message());
+    // Data zstd cannot learn from (too uniform, say): none.
+    spdlog::info("no {} dictionary: {}", ObjectKindName(kind), dict.error().message());
     return trial;
   }
   const ZstdDictionary prepared(*dict);

@@ -48,14 +48,16 @@ core::Result<std::optional<core::ObjectId>> TrainDictionaryIfMissing(
 // nullptr: none) and with none, at the codec dictionary users are stored
 // with: measured on `held_out` (other objects: how it does on data it has
 // not seen) and on every fourth training sample (how it does on what it was
-// trained from, which it is then used for too). Optimize decides from this
-// whether the data has moved on from the current dictionary.
+// trained from, which it is then used for too). Ingest decides from this
+// whether a first dictionary pays for itself, optimize whether the data has
+// moved on from the current one.
 struct DictionaryTrial {
   struct Sizes {
     uint64_t raw = 0, without = 0, with_current = 0, with_new = 0;
   };
-  std::string dictionary;  // empty: too few samples, or zstd learnt nothing
-  Sizes held_out, trained;
+  std::string dictionary;     // empty: too few samples, or zstd learnt nothing
+  uint64_t training_raw = 0;  // bytes of all of `training`
+  Sizes held_out, trained;    // sizes are measured only when a dictionary was trained
 };
 core::Result<DictionaryTrial> TryDictionary(const StoreConfig& config, ObjectKind kind,
                                             std::span<const std::string_view> training,

@@ -137,23 +137,7 @@ rm -rf "$TMP/borg"
 CHANGED_Z=""
 if [ "$CHANGED" = 1 ]; then
   echo "== the records of release 2 not in release 1 (hashes in memory; not timed)"
-  CHANGED_Z=$(python3 - "$R1" "$R2" <<'EOF' | zstd -3 -qc | wc -c
-import hashlib, sys
-def records(p):
-    with open(p, 'rb', buffering=1 << 22) as f:
-        buf = []
-        for line in f:
-            if line.startswith(b'>') and buf:
-                yield b''.join(buf); buf = []
-            buf.append(line)
-        if buf: yield b''.join(buf)
-key = lambda r: int.from_bytes(hashlib.blake2b(r, digest_size=8).digest(), 'little')
-old = {key(r) for r in records(sys.argv[1])}
-out = sys.stdout.buffer
-for r in records(sys.argv[2]):
-    if key(r) not in old: out.write(r)
-EOF
-)
+  CHANGED_Z=$(python3 "$(dirname "$0")/changed_records.py" "$R1" "$R2" | zstd -3 -qc | wc -c)
 fi
 
 echo "== talariafs (cache_mb=$CACHE_MB, map_cache_mb=$MAP_CACHE_MB)"

@@ -93,21 +93,7 @@ measure() {
     "$STORE_BIN" --store "$store" --threads "$THREADS" ingest "$file2" --db "$name" --version 2 --json \
       > "$TMP/$name.2.json" 2> "$TMP/$name.2.err" || die "ingest of $file2 failed: $(cat "$TMP/$name.2.err")"
     borg create --compression zstd,3 "$repo::2" "$file2"
-    changed_z=$(python3 - "$file" "$file2" <<'EOF' | zstd -3 -qc | wc -c
-import sys
-def records(p):
-    with open(p, 'rb') as f:
-        buf = []
-        for line in f:
-            if line.startswith(b'>') and buf:
-                yield b''.join(buf); buf = []
-            buf.append(line)
-        if buf: yield b''.join(buf)
-old = set(records(sys.argv[1]))
-for r in records(sys.argv[2]):
-    if r not in old: sys.stdout.buffer.write(r)
-EOF
-)
+    changed_z=$(python3 "$(dirname "$0")/changed_records.py" "$file" "$file2" | zstd -3 -qc | wc -c)
     local added_s added_b; added_s=$(( $(store_bytes "$store") - before_s )); added_b=$(( $(du -sb "$repo" | cut -f1) - before_b ))
     local r2; r2=$(ratio "$added_s" "$changed_z")
     printf '%-22s release 2 adds %.2f MB to the store, %.2f MB to borg; changed records zstd -3 %.2f MB: store/changed %s (aim <= 1.2: %s)\n' \
