@@ -4,6 +4,8 @@
 #include <limits>
 #include <map>
 
+#include "store/catalog/database_catalog.h"
+
 namespace talaria::fs {
 
 using core::Result;
@@ -40,35 +42,32 @@ std::shared_ptr<ChunkSequence> ChunkSequence::Concatenate(store::ObjectStore* st
 }
 
 Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromRanges(
-    store::ObjectStore* store, const store::DatabaseManifest& manifest,
+    store::ObjectStore* store, std::vector<Object> objects,
     const std::vector<store::ChunkRange>& ranges) {
-  std::vector<Object> objects;
-  std::map<uint32_t, uint32_t> object_of;  // manifest chunk -> index in objects
-  for (const store::ChunkRange& r : ranges) {
-    const store::ManifestChunk& c = manifest.chunks.at(r.chunk);
-    if (c.bytes > std::numeric_limits<uint32_t>::max()) {
-      return core::Unsupported("chunk " + c.id.Hex() + " is larger than 4 GiB");
-    }
-    if (object_of.emplace(r.chunk, static_cast<uint32_t>(objects.size())).second) {
-      objects.push_back({c.id, c.bytes, c.fai});
+  for (const Object& o : objects) {
+    if (o.size > std::numeric_limits<uint32_t>::max()) {
+      return core::Unsupported("chunk " + o.id.Hex() + " is larger than 4 GiB");
     }
   }
   auto seq = std::make_shared<ChunkSequence>(store, std::string(), std::move(objects));
-  for (const store::ChunkRange& r : ranges) seq->AddPiece(object_of[r.chunk], r.offset, r.length);
+  for (const store::ChunkRange& r : ranges) {
+    if (r.chunk >= seq->objects_.size()) return core::InvalidArgument("range of no object");
+    seq->AddPiece(r.chunk, r.offset, r.length);
+  }
   seq->pieces_.shrink_to_fit();
   return seq;
 }
 
 Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromLayout(
-    store::ObjectStore* store, const store::DatabaseManifest& manifest, uint32_t source) {
+    store::ObjectStore* store, const store::DatabaseManifest& manifest,
+    const std::vector<store::ManifestChunk>& chunks, uint32_t source) {
   if (source >= manifest.sources.size()) return core::InvalidArgument("no such source");
   const store::SourceFile& file = manifest.sources[source];
-  TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store->Get(file.layout));
-  TALARIA_ASSIGN_OR_RETURN(std::vector<store::LayoutRun> runs, store::DecodeLayout(*layout_bytes));
+  TALARIA_ASSIGN_OR_RETURN(std::vector<store::LayoutRun> runs, store::LoadLayout(*store, file));
   std::vector<Object> objects;
-  std::vector<uint32_t> object_of(manifest.chunks.size(), 0);
-  for (uint32_t i = 0; i < manifest.chunks.size(); i++) {
-    const store::ManifestChunk& c = manifest.chunks[i];
+  std::vector<uint32_t> object_of(chunks.size(), 0);
+  for (uint32_t i = 0; i < chunks.size(); i++) {
+    const store::ManifestChunk& c = chunks[i];
     if (c.source != source) continue;
     if (c.bytes > std::numeric_limits<uint32_t>::max()) {
       return core::Unsupported("chunk " + c.id.Hex() + " is larger than 4 GiB");
@@ -78,7 +77,7 @@ Result<std::shared_ptr<ChunkSequence>> ChunkSequence::FromLayout(
   }
   auto seq = std::make_shared<ChunkSequence>(store, file.preamble, std::move(objects));
   TALARIA_RETURN_IF_ERROR(store::ForEachLayoutRange(
-      manifest, source, runs, [&](const store::ChunkRange& r) -> core::Status {
+      chunks, source, file, runs, [&](const store::ChunkRange& r) -> core::Status {
         seq->AddPiece(object_of[r.chunk], r.offset, r.length);
         return core::OkStatus();
       }));

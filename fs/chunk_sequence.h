@@ -34,14 +34,17 @@ class ChunkSequence final : public Content {
   // Whole objects, one after another.
   static std::shared_ptr<ChunkSequence> Concatenate(store::ObjectStore* store,
                                                     std::vector<Object> objects);
-  // Ranges of `manifest`'s chunks, one after another (a by-taxon file).
+  // Ranges of `objects` (ChunkRange::chunk indexes it), one after another
+  // (a by-taxon file).
   static core::Result<std::shared_ptr<ChunkSequence>> FromRanges(
-      store::ObjectStore* store, const store::DatabaseManifest& manifest,
+      store::ObjectStore* store, std::vector<Object> objects,
       const std::vector<store::ChunkRange>& ranges);
-  // Source file `source` of `manifest`, byte for byte, from its layout.
-  // kCorruption when the layout does not fit the chunks.
+  // Source file `source` of a manifest whose root is `manifest` and whose
+  // chunk rows are `chunks`, byte for byte, from its layout. kCorruption
+  // when the layout does not fit the chunks.
   static core::Result<std::shared_ptr<ChunkSequence>> FromLayout(
-      store::ObjectStore* store, const store::DatabaseManifest& manifest, uint32_t source);
+      store::ObjectStore* store, const store::DatabaseManifest& manifest,
+      const std::vector<store::ManifestChunk>& chunks, uint32_t source);
 
   uint64_t size() const override { return size_; }
   core::Status Read(uint64_t offset, uint64_t length, std::string* out) const override;

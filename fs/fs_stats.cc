@@ -16,6 +16,7 @@ std::string StatsJson(const FsStats& s, const store::CacheStats& cache, uint64_t
   j["bytes_served"] = get(s.bytes_served);
   j["errors"] = get(s.errors);
   j["read_errors"] = get(s.read_errors);
+  j["manifest_pages_read"] = get(s.manifest_pages_read);
   j["cache"] = {{"hits", cache.hits},
                 {"misses", cache.misses},
                 {"objects_reconstructed", cache.misses},

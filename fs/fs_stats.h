@@ -20,6 +20,8 @@ struct FsStats {
   std::atomic<uint64_t> bytes_served{0};
   std::atomic<uint64_t> errors{0};       // replies with an errno other than ENOENT
   std::atomic<uint64_t> read_errors{0};  // reads answered with EIO
+  // Database manifest pages (chunk rows, taxon directory) fetched and decoded.
+  std::atomic<uint64_t> manifest_pages_read{0};
 
   void Add(std::atomic<uint64_t>& counter, uint64_t n = 1) {
     counter.fetch_add(n, std::memory_order_relaxed);

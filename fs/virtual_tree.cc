@@ -177,7 +177,8 @@ Result<bool> VirtualTree::TaxonExists(uint32_t taxid) {
   TALARIA_ASSIGN_OR_RETURN(auto versions, catalog_.CurrentVersions());
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    if (view->taxon_ranges.count(taxid)) return true;
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, view->TaxonBytes(taxid));
+    if (bytes) return true;
   }
   return false;
 }
@@ -219,7 +220,8 @@ Result<Node> VirtualTree::ResolveInTaxonDir(const Node& parent, std::string_view
   n.name = db;
   if (n.kind == NodeKind::kTaxonFasta) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(current->manifest));
-    if (!view->taxon_ranges.count(parent.taxon)) return NoEntry(name);
+    TALARIA_ASSIGN_OR_RETURN(n.size, view->TaxonBytes(parent.taxon));
+    if (!n.size) return NoEntry(name);
     n.key = "F/" + current->manifest.Hex() + "/" + std::to_string(parent.taxon);
   } else {
     n.generation = generation;
@@ -244,7 +246,7 @@ Result<Node> VirtualTree::ResolveInVersionDir(const Node& parent, std::string_vi
   std::string_view base = name;
   const bool fai = EndsWith(name, kFaiSuffix);
   if (fai) base = name.substr(0, name.size() - kFaiSuffix.size());
-  const auto& sources = view->manifest.sources;
+  const auto& sources = view->root().sources;
   for (uint32_t i = 0; i < sources.size(); i++) {
     if (sources[i].name != base) continue;
     n.kind = NodeKind::kSourceFile;

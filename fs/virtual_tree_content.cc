@@ -36,6 +36,7 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
     case NodeKind::kStatsFile: {
       auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
           std::chrono::steady_clock::now() - started_);
+      stats_.manifest_pages_read.store(manifests_.pages_read(), std::memory_order_relaxed);
       return std::make_shared<InlineContent>(
           StatsJson(stats_, store_->cache().stats(), static_cast<uint64_t>(uptime.count())));
     }
@@ -49,25 +50,18 @@ Result<std::shared_ptr<const Content>> VirtualTree::BuildContent(const Node& nod
     case NodeKind::kTaxonFasta:
     case NodeKind::kSubtreeFasta: {
       TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(node.id));
-      std::vector<store::ChunkRange> ranges;
-      if (node.kind == NodeKind::kTaxonFasta) {
-        auto it = view->taxon_ranges.find(node.taxon);
-        if (it != view->taxon_ranges.end()) ranges = it->second;
-      } else {
-        TALARIA_ASSIGN_OR_RETURN(std::vector<uint32_t> subtree, catalog_.Subtree(node.taxon));
-        for (uint32_t taxon : subtree) {
-          auto it = view->taxon_ranges.find(taxon);
-          if (it != view->taxon_ranges.end())
-            ranges.insert(ranges.end(), it->second.begin(), it->second.end());
-        }
-        ranges = store::UnionOfRanges(std::move(ranges));
+      std::vector<uint32_t> taxa{node.taxon};
+      if (node.kind == NodeKind::kSubtreeFasta) {
+        TALARIA_ASSIGN_OR_RETURN(taxa, catalog_.Subtree(node.taxon));
       }
-      return ChunkSequence::FromRanges(store_, view->manifest, ranges);
+      TALARIA_ASSIGN_OR_RETURN(TaxonFile file, view->FileOf(taxa));
+      return ChunkSequence::FromRanges(store_, std::move(file.objects), file.ranges);
     }
     case NodeKind::kSourceFile: {
       TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(node.id));
-      TALARIA_ASSIGN_OR_RETURN(auto seq,
-                               ChunkSequence::FromLayout(store_, view->manifest, node.source));
+      TALARIA_ASSIGN_OR_RETURN(auto chunks, view->Chunks());
+      TALARIA_ASSIGN_OR_RETURN(
+          auto seq, ChunkSequence::FromLayout(store_, view->root(), *chunks, node.source));
       return seq;
     }
     case NodeKind::kProfileFile: {

@@ -121,7 +121,7 @@ Result<std::vector<DirEntry>> VirtualTree::List(const Node& dir) {
     }
     case NodeKind::kVersionDir: {
       TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(dir.id));
-      for (const auto& s : view->manifest.sources) {
+      for (const auto& s : view->root().sources) {
         out.push_back({s.name, S_IFREG});
         out.push_back({s.name + std::string(kFaiSuffix), S_IFREG});
       }
@@ -138,7 +138,8 @@ Result<std::vector<DirEntry>> VirtualTree::ListTaxonRoot() {
   std::set<uint32_t> taxa;
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    for (const auto& [taxon, ranges] : view->taxon_ranges) taxa.insert(taxon);
+    TALARIA_ASSIGN_OR_RETURN(std::vector<uint32_t> listed, view->Taxa());
+    taxa.insert(listed.begin(), listed.end());
   }
   std::vector<DirEntry> out;
   out.reserve(taxa.size());
@@ -154,7 +155,8 @@ Result<std::vector<DirEntry>> VirtualTree::ListTaxonDir(const Node& dir) {
   if (in_taxonomy) out.push_back({std::string(kNameFile), S_IFREG});
   for (const auto& v : versions) {
     TALARIA_ASSIGN_OR_RETURN(auto view, manifests_.Get(v.manifest));
-    if (view->taxon_ranges.count(dir.taxon)) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, view->TaxonBytes(dir.taxon));
+    if (bytes) {
       out.push_back({v.name + std::string(kFastaSuffix), S_IFREG});
       out.push_back({v.name + std::string(kFastaSuffix) + std::string(kFaiSuffix), S_IFREG});
     }

@@ -84,7 +84,10 @@ int RunShow(const CliContext& ctx, const std::string& spec, bool json) {
                {"manifest", v->manifest.Hex()},
                {"ingested", Iso8601(v->ingested_unix_s)},
                {"sources", sources},
+               {"format", m->format},
                {"chunks", m->chunks.size()},
+               {"chunk_pages", m->chunk_pages.size()},
+               {"taxon_pages", m->taxon_pages.size()},
                {"shared_chunks", shared_chunks},
                {"chunk_bytes", chunk_bytes},
                {"taxa", taxa.size()}});

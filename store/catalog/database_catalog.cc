@@ -1,6 +1,7 @@
 #include "store/catalog/database_catalog.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -34,17 +35,103 @@ Result<index::DatabaseVersion> ResolveDatabase(ObjectStore& store, const std::st
   return *found;
 }
 
-Result<DatabaseManifest> LoadManifest(ObjectStore& store, const ObjectId& id) {
+Result<DatabaseManifest> LoadManifestRoot(ObjectStore& store, const ObjectId& id) {
   TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(id));
   auto m = DecodeManifest(*bytes);
   if (!m) return core::Propagate(m.error().WithContext("manifest " + id.Hex()));
   return m;
 }
 
+Result<DatabaseManifest> LoadManifest(ObjectStore& store, const ObjectId& id) {
+  TALARIA_ASSIGN_OR_RETURN(DatabaseManifest m, LoadManifestRoot(store, id));
+  if (!IsPaged(m)) return m;
+  for (size_t p = 0; p < m.chunk_pages.size(); ++p) {
+    auto rows = LoadChunkPage(store, m, p);
+    if (!rows) return core::Propagate(rows.error().WithContext("manifest " + id.Hex()));
+    std::move(rows->begin(), rows->end(), std::back_inserter(m.chunks));
+  }
+  return m;
+}
+
+Result<std::vector<ManifestChunk>> LoadChunkPage(ObjectStore& store, const DatabaseManifest& m,
+                                                 size_t page) {
+  if (page >= m.chunk_pages.size())
+    return core::Corruption("no chunk page " + std::to_string(page));
+  const ChunkPageRef& ref = m.chunk_pages[page];
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(ref.id));
+  auto rows = DecodeChunkPage(*bytes, m.sources.size());
+  if (!rows) return core::Propagate(rows.error().WithContext("chunk page " + ref.id.Hex()));
+  if (rows->size() != ref.chunks) {
+    return core::Corruption("chunk page " + ref.id.Hex() + " holds " +
+                            std::to_string(rows->size()) + " rows, its manifest says " +
+                            std::to_string(ref.chunks));
+  }
+  return rows;
+}
+
+Result<std::vector<TaxonEntry>> LoadTaxonPage(ObjectStore& store, const DatabaseManifest& m,
+                                              size_t page) {
+  if (page >= m.taxon_pages.size())
+    return core::Corruption("no taxon page " + std::to_string(page));
+  const TaxonPageRef& ref = m.taxon_pages[page];
+  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(ref.id));
+  auto entries = DecodeTaxonPage(*bytes);
+  if (!entries) return core::Propagate(entries.error().WithContext("taxon page " + ref.id.Hex()));
+  const bool last = page + 1 == m.taxon_pages.size();
+  if (entries->size() != ref.taxa || entries->empty() || entries->front().taxon != ref.first ||
+      (!last && entries->back().taxon >= m.taxon_pages[page + 1].first)) {
+    return core::Corruption("taxon page " + ref.id.Hex() + " does not hold what its manifest says");
+  }
+  for (const TaxonEntry& e : *entries) {
+    if (e.pages.empty() || e.pages.back() >= m.chunk_pages.size()) {
+      return core::Corruption("taxon page " + ref.id.Hex() + " names a chunk page out of range");
+    }
+  }
+  return entries;
+}
+
+Result<std::vector<TaxonEntry>> LoadTaxonDirectory(ObjectStore& store, const DatabaseManifest& m) {
+  if (!IsPaged(m)) return BuildTaxonDirectory(m.chunks, {m.chunks.size()});
+  std::vector<TaxonEntry> out;
+  for (size_t p = 0; p < m.taxon_pages.size(); ++p) {
+    TALARIA_ASSIGN_OR_RETURN(std::vector<TaxonEntry> page, LoadTaxonPage(store, m, p));
+    std::move(page.begin(), page.end(), std::back_inserter(out));
+  }
+  return out;
+}
+
+Result<std::vector<LayoutRun>> LoadLayout(ObjectStore& store, const SourceFile& source) {
+  std::vector<LayoutRun> runs;
+  std::map<TaxonId, uint64_t> used;  // bytes of each stream read by earlier pages
+  for (const LayoutPageRef& ref : source.layout) {
+    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(ref.id));
+    auto page = DecodeLayoutPage(*bytes);
+    if (!page) return core::Propagate(page.error().WithContext("layout page " + ref.id.Hex()));
+    const bool sized = ref.runs != 0 || ref.bytes != 0;  // format 3 pages say what they hold
+    uint64_t page_bytes = 0;
+    for (const LayoutRun& r : page->runs) page_bytes += r.length;
+    bool fits = !sized || (page->runs.size() == ref.runs && page_bytes == ref.bytes);
+    for (const LayoutStart& s : page->starts) fits = fits && used[s.taxon] == s.offset;
+    if (sized) {  // and a start for every stream the page reads
+      std::set<TaxonId> read;
+      for (const LayoutRun& r : page->runs) read.insert(r.taxon);
+      fits = fits && read.size() == page->starts.size() &&
+             std::all_of(page->starts.begin(), page->starts.end(),
+                         [&](const LayoutStart& s) { return read.count(s.taxon) > 0; });
+    }
+    if (!fits) {
+      return core::Corruption("layout page " + ref.id.Hex() + " of " + source.name +
+                              " does not fit the pages before it");
+    }
+    for (const LayoutRun& r : page->runs) used[r.taxon] += r.length;
+    std::move(page->runs.begin(), page->runs.end(), std::back_inserter(runs));
+  }
+  return runs;
+}
+
 Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const SourceFile& source,
                     const std::function<Status(std::string_view)>& out) {
-  TALARIA_ASSIGN_OR_RETURN(auto layout_bytes, store.Get(source.layout));
-  TALARIA_ASSIGN_OR_RETURN(std::vector<LayoutRun> runs, DecodeLayout(*layout_bytes));
+  TALARIA_ASSIGN_OR_RETURN(std::vector<LayoutRun> runs, LoadLayout(store, source));
   const uint32_t index = static_cast<uint32_t>(&source - manifest.sources.data());
   if (index >= manifest.sources.size())
     return core::InvalidArgument("source is not of this manifest");
@@ -59,7 +146,7 @@ Status ExportSource(ObjectStore& store, const DatabaseManifest& manifest, const 
   // Chunks come through the store's bounded cache, so memory stays bounded
   // however many taxa interleave.
   TALARIA_RETURN_IF_ERROR(
-      ForEachLayoutRange(manifest, index, runs, [&](const ChunkRange& r) -> Status {
+      ForEachLayoutRange(manifest.chunks, index, source, runs, [&](const ChunkRange& r) -> Status {
         const ManifestChunk& c = manifest.chunks[r.chunk];
         TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(c.id));
         if (bytes->size() != c.bytes) {
@@ -144,7 +231,11 @@ Status RegisterChunks(WritableStore& store, index::WriteTxn& txn, const Database
 
 std::vector<ObjectId> VersionObjects(const ObjectId& manifest_id, const DatabaseManifest& m) {
   std::vector<ObjectId> ids{manifest_id};
-  for (const SourceFile& s : m.sources) ids.push_back(s.layout);
+  for (const ChunkPageRef& p : m.chunk_pages) ids.push_back(p.id);
+  for (const TaxonPageRef& p : m.taxon_pages) ids.push_back(p.id);
+  for (const SourceFile& s : m.sources) {
+    for (const LayoutPageRef& p : s.layout) ids.push_back(p.id);
+  }
   for (const ManifestChunk& c : m.chunks) {
     ids.push_back(c.id);
     if (!c.fai.IsZero()) ids.push_back(c.fai);

@@ -16,6 +16,7 @@
 #include "store/catalog/database_catalog.h"
 #include "store/catalog/ingest_job.h"
 #include "store/catalog/manifest.h"
+#include "store/catalog/manifest_writer.h"
 #include "store/catalog/taxmap.h"
 #include "store/core/file_io.h"
 #include "store/object/pack_usage.h"
@@ -128,13 +129,14 @@ Result<IngestResult> IngestDatabase(WritableStore& store, const IngestOptions& o
   IngestJob job(store, options, previous ? &*previous : nullptr, taxmap.get(), &state);
   Status st = job.Run(&result, &manifest);
   if (st) {
-    PutOptions o;
-    o.kind = ObjectKind::kManifest;
+    std::optional<ObjectId> previous_root;
     if (previous && options.delta_against_previous) {
       auto prev = ResolveDatabase(store, options.database);
-      if (prev) o.base = prev->manifest;
+      if (prev) previous_root = prev->manifest;
     }
-    auto id = store.Put(EncodeManifest(manifest), o);
+    auto id = PutManifest(store, &manifest,
+                          previous && options.delta_against_previous ? &*previous : nullptr,
+                          previous_root);
     st = id ? Publish(store, options, *id, manifest, state, &result)
             : Status(core::Propagate(id.error()));
     if (id) result.manifest = *id;

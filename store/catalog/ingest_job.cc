@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "index/index.h"
+#include "store/catalog/manifest_writer.h"
 #include "store/fasta/byte_source.h"
 #include "store/fasta/fasta_index.h"
 #include "store/object/dictionary_training.h"
@@ -327,16 +328,16 @@ std::map<ObjectId, ObjectId> IngestJob::PreviousIndexes(const DatabaseManifest* 
   return out;
 }
 
-std::optional<ObjectId> IngestJob::PreviousLayout(const std::string& name, size_t index,
-                                                  size_t count) const {
-  if (!previous_ || !options_.delta_against_previous) return std::nullopt;
+std::vector<LayoutPageRef> IngestJob::PreviousLayout(const std::string& name, size_t index,
+                                                     size_t count) const {
+  if (!previous_ || !options_.delta_against_previous) return {};
   for (const SourceFile& s : previous_->sources) {
     if (s.name == name) return s.layout;
   }
   // Releases often come under new names (uniprot_2026_01.fasta): with as
   // many sources as before, the one at the same place.
   if (previous_->sources.size() == count) return previous_->sources[index].layout;
-  return std::nullopt;
+  return {};
 }
 
 Status IngestJob::Finish(const std::vector<std::vector<LayoutRun>>& layouts, IngestResult* result,
@@ -353,10 +354,9 @@ Status IngestJob::Finish(const std::vector<std::vector<LayoutRun>>& layouts, Ing
   metas_.clear();
   for (size_t s = 0; s < layouts.size(); ++s) {
     SourceFile& source = manifest->sources[s];
-    PutOptions o;
-    o.kind = ObjectKind::kManifest;
-    o.base = PreviousLayout(source.name, s, layouts.size());
-    TALARIA_ASSIGN_OR_RETURN(source.layout, store_.Put(EncodeLayout(layouts[s]), o));
+    TALARIA_ASSIGN_OR_RETURN(
+        source.layout,
+        PutLayoutPages(store_, layouts[s], PreviousLayout(source.name, s, layouts.size())));
     result->records += source.records;
     result->residues += source.residues;
     result->fasta_bytes += source.size;

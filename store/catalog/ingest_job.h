@@ -115,10 +115,11 @@ class IngestJob {
 
   static std::map<core::ObjectId, core::ObjectId> PreviousIndexes(const DatabaseManifest* previous);
 
-  // The previous version's layout for the source of the same name, or at
-  // the same `index` of `count` sources when the version had as many.
-  std::optional<core::ObjectId> PreviousLayout(const std::string& name, size_t index,
-                                               size_t count) const;
+  // The previous version's layout pages for the source of the same name,
+  // or at the same `index` of `count` sources when the version had as many
+  // (empty: none, or no deltas against the previous version).
+  std::vector<LayoutPageRef> PreviousLayout(const std::string& name, size_t index,
+                                            size_t count) const;
 
   core::Status Finish(const std::vector<std::vector<LayoutRun>>& layouts, IngestResult* result,
                       DatabaseManifest* manifest);

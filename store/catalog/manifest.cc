@@ -12,10 +12,6 @@ using core::Result;
 using core::Status;
 using nlohmann::json;
 
-namespace {
-
-// Primary pieces tile the chunk in order and add up to its counts;
-// secondary pieces lie inside it.
 Status CheckPieces(const ManifestChunk& c) {
   uint64_t at = 0, records = 0, residues = 0;
   for (const TaxonPiece& p : c.pieces) {
@@ -38,8 +34,6 @@ Status CheckPieces(const ManifestChunk& c) {
   return core::OkStatus();
 }
 
-}  // namespace
-
 std::vector<TaxonPiece> PiecesOf(const ManifestChunk& c) {
   if (!c.pieces.empty()) return c.pieces;
   return {TaxonPiece{c.taxon, 0, c.bytes, c.records, c.residues, true}};
@@ -54,31 +48,23 @@ void SetPieces(ManifestChunk* c, std::vector<TaxonPiece> pieces) {
 }
 
 json SourceFileJson(const SourceFile& s) {
+  json layout = json::array();
+  for (const LayoutPageRef& p : s.layout)
+    layout.push_back(json::array({p.id.Hex(), p.runs, p.bytes}));
   return {{"name", s.name},         {"input_name", s.input_name}, {"encoding", s.encoding},
           {"size", s.size},         {"sha256", s.sha256.Hex()},   {"records", s.records},
-          {"residues", s.residues}, {"preamble", s.preamble},     {"layout", s.layout.Hex()}};
+          {"residues", s.residues}, {"preamble", s.preamble},     {"layout", layout}};
 }
 
 std::string EncodeManifest(const DatabaseManifest& m) {
   json sources = json::array();
   for (const SourceFile& s : m.sources) sources.push_back(SourceFileJson(s));
-  json chunks = json::array();
-  for (const ManifestChunk& c : m.chunks) {
-    json row = json::array({c.id.Hex(), c.source, c.taxon, c.records, c.residues, c.bytes,
-                            c.fai.IsZero() ? std::string() : c.fai.Hex()});
-    if (!c.pieces.empty()) {
-      json pieces = json::array();
-      // A primary piece's offset is implied (they tile the chunk), so an
-      // edited record changes its own piece's numbers only.
-      for (const TaxonPiece& p : c.pieces) {
-        json piece = json::array({p.taxon, p.length, p.records, p.residues});
-        if (!p.primary) piece.push_back(p.offset);
-        pieces.push_back(std::move(piece));
-      }
-      row.push_back(std::move(pieces));
-    }
-    chunks.push_back(std::move(row));
-  }
+  json chunk_pages = json::array();
+  for (const ChunkPageRef& p : m.chunk_pages)
+    chunk_pages.push_back(json::array({p.id.Hex(), p.chunks}));
+  json taxon_pages = json::array();
+  for (const TaxonPageRef& p : m.taxon_pages)
+    taxon_pages.push_back(json::array({p.id.Hex(), p.first, p.taxa}));
   json j = {{"format", kManifestFormat},
             {"database", m.database},
             {"version", m.version},
@@ -87,21 +73,64 @@ std::string EncodeManifest(const DatabaseManifest& m) {
               {"max_bytes", m.chunking.max_chunk_bytes},
               {"target_bytes", m.chunking.target_chunk_bytes}}},
             {"sources", sources},
-            {"chunk_fields", json::array({"id", "source", "taxon", "records", "residues", "bytes",
-                                          "fai", "pieces"})},
-            {"chunks", chunks}};
+            {"chunk_pages", chunk_pages},
+            {"taxon_pages", taxon_pages}};
   return j.dump();  // std::map-backed objects: keys sorted, output canonical
 }
+
+namespace {
+
+// A format 1/2 chunk row: [id, source, taxon, records, residues, bytes, fai, pieces?].
+Result<ManifestChunk> DecodeInlineChunk(const json& c, size_t sources) {
+  ManifestChunk mc;
+  TALARIA_ASSIGN_OR_RETURN(mc.id, core::ObjectId::Parse(c.at(0).get<std::string>()));
+  mc.source = c.at(1).get<uint32_t>();
+  mc.taxon = c.at(2).get<TaxonId>();
+  mc.records = c.at(3).get<uint64_t>();
+  mc.residues = c.at(4).get<uint64_t>();
+  mc.bytes = c.at(5).get<uint64_t>();
+  if (c.size() > 6 && !c.at(6).get<std::string>().empty()) {
+    TALARIA_ASSIGN_OR_RETURN(mc.fai, core::ObjectId::Parse(c.at(6).get<std::string>()));
+  }
+  if (mc.source >= sources)
+    return core::Corruption("manifest chunk names source " + std::to_string(mc.source));
+  if (c.size() > 7) {
+    uint64_t at = 0;  // where the next primary piece starts
+    for (const json& p : c.at(7)) {
+      TaxonPiece piece{p.at(0).get<TaxonId>(),  at,
+                       p.at(1).get<uint64_t>(), p.at(2).get<uint64_t>(),
+                       p.at(3).get<uint64_t>(), p.size() == 4};
+      if (piece.primary) {
+        at += piece.length;
+      } else {
+        piece.offset = p.at(4).get<uint64_t>();
+      }
+      mc.pieces.push_back(piece);
+    }
+    TALARIA_RETURN_IF_ERROR(CheckPieces(mc));
+  } else if (mc.taxon == kSharedStream) {
+    return core::Corruption("manifest chunk " + mc.id.Hex() + " is shared but has no pieces");
+  }
+  return mc;
+}
+
+}  // namespace
 
 Result<DatabaseManifest> DecodeManifest(std::string_view text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return core::Corruption("manifest is not JSON");
   const std::string format = j.value("format", "");
-  if (format != kManifestFormat && format != kManifestFormatV1) {
-    return core::Corruption("not a database manifest (format '" + j.value("format", "") + "')");
+  DatabaseManifest m;
+  if (format == kManifestFormat) {
+    m.format = 3;
+  } else if (format == kManifestFormatV2) {
+    m.format = 2;
+  } else if (format == kManifestFormatV1) {
+    m.format = 1;
+  } else {
+    return core::Corruption("not a database manifest (format '" + format + "')");
   }
   try {
-    DatabaseManifest m;
     m.database = j.at("database").get<std::string>();
     m.version = j.at("version").get<std::string>();
     const json& ch = j.at("chunking");
@@ -117,40 +146,43 @@ Result<DatabaseManifest> DecodeManifest(std::string_view text) {
       f.residues = s.at("residues").get<uint64_t>();
       f.preamble = s.at("preamble").get<std::string>();
       TALARIA_ASSIGN_OR_RETURN(f.sha256, core::ObjectId::Parse(s.at("sha256").get<std::string>()));
-      TALARIA_ASSIGN_OR_RETURN(f.layout, core::ObjectId::Parse(s.at("layout").get<std::string>()));
+      const json& layout = s.at("layout");
+      if (m.format < 3) {  // one layout object, sizes unknown until read
+        TALARIA_ASSIGN_OR_RETURN(core::ObjectId id,
+                                 core::ObjectId::Parse(layout.get<std::string>()));
+        f.layout.push_back({id, 0, 0});
+      } else {
+        for (const json& p : layout) {
+          LayoutPageRef ref;
+          TALARIA_ASSIGN_OR_RETURN(ref.id, core::ObjectId::Parse(p.at(0).get<std::string>()));
+          ref.runs = p.at(1).get<uint64_t>();
+          ref.bytes = p.at(2).get<uint64_t>();
+          f.layout.push_back(ref);
+        }
+      }
       m.sources.push_back(std::move(f));
     }
-    for (const json& c : j.at("chunks")) {
-      ManifestChunk mc;
-      TALARIA_ASSIGN_OR_RETURN(mc.id, core::ObjectId::Parse(c.at(0).get<std::string>()));
-      mc.source = c.at(1).get<uint32_t>();
-      mc.taxon = c.at(2).get<TaxonId>();
-      mc.records = c.at(3).get<uint64_t>();
-      mc.residues = c.at(4).get<uint64_t>();
-      mc.bytes = c.at(5).get<uint64_t>();
-      if (c.size() > 6 && !c.at(6).get<std::string>().empty()) {
-        TALARIA_ASSIGN_OR_RETURN(mc.fai, core::ObjectId::Parse(c.at(6).get<std::string>()));
+    if (m.format < 3) {
+      for (const json& c : j.at("chunks")) {
+        TALARIA_ASSIGN_OR_RETURN(ManifestChunk mc, DecodeInlineChunk(c, m.sources.size()));
+        m.chunks.push_back(std::move(mc));
       }
-      if (mc.source >= m.sources.size())
-        return core::Corruption("manifest chunk names source " + std::to_string(mc.source));
-      if (c.size() > 7) {
-        uint64_t at = 0;  // where the next primary piece starts
-        for (const json& p : c.at(7)) {
-          TaxonPiece piece{p.at(0).get<TaxonId>(),  at,
-                           p.at(1).get<uint64_t>(), p.at(2).get<uint64_t>(),
-                           p.at(3).get<uint64_t>(), p.size() == 4};
-          if (piece.primary) {
-            at += piece.length;
-          } else {
-            piece.offset = p.at(4).get<uint64_t>();
-          }
-          mc.pieces.push_back(piece);
-        }
-        TALARIA_RETURN_IF_ERROR(CheckPieces(mc));
-      } else if (mc.taxon == kSharedStream) {
-        return core::Corruption("manifest chunk " + mc.id.Hex() + " is shared but has no pieces");
-      }
-      m.chunks.push_back(std::move(mc));
+      return m;
+    }
+    for (const json& p : j.at("chunk_pages")) {
+      ChunkPageRef ref;
+      TALARIA_ASSIGN_OR_RETURN(ref.id, core::ObjectId::Parse(p.at(0).get<std::string>()));
+      ref.chunks = p.at(1).get<uint32_t>();
+      m.chunk_pages.push_back(ref);
+    }
+    for (const json& p : j.at("taxon_pages")) {
+      TaxonPageRef ref;
+      TALARIA_ASSIGN_OR_RETURN(ref.id, core::ObjectId::Parse(p.at(0).get<std::string>()));
+      ref.first = p.at(1).get<TaxonId>();
+      ref.taxa = p.at(2).get<uint32_t>();
+      if (!m.taxon_pages.empty() && ref.first <= m.taxon_pages.back().first)
+        return core::Corruption("manifest taxon pages are out of order");
+      m.taxon_pages.push_back(ref);
     }
     return m;
   } catch (const json::exception& e) {
@@ -158,8 +190,8 @@ Result<DatabaseManifest> DecodeManifest(std::string_view text) {
   }
 }
 
-Status ForEachLayoutRange(const DatabaseManifest& m, uint32_t source,
-                          const std::vector<LayoutRun>& runs,
+Status ForEachLayoutRange(const std::vector<ManifestChunk>& chunks, uint32_t source,
+                          const SourceFile& file, const std::vector<LayoutRun>& runs,
                           const std::function<Status(const ChunkRange&)>& fn) {
   // Each taxon's stream: its primary pieces among the source's chunks. A
   // cursor holds a position in it, never bytes.
@@ -169,8 +201,8 @@ Status ForEachLayoutRange(const DatabaseManifest& m, uint32_t source,
     uint64_t offset = 0;  // within pieces[piece]
   };
   std::map<TaxonId, Cursor> cursors;
-  for (uint32_t i = 0; i < m.chunks.size(); i++) {
-    const ManifestChunk& c = m.chunks[i];
+  for (uint32_t i = 0; i < chunks.size(); i++) {
+    const ManifestChunk& c = chunks[i];
     if (c.source != source) continue;
     if (c.pieces.empty()) {
       cursors[c.taxon].pieces.push_back({i, 0, c.bytes});
@@ -188,8 +220,8 @@ Status ForEachLayoutRange(const DatabaseManifest& m, uint32_t source,
         cur.offset = 0;
       }
       if (cur.piece >= cur.pieces.size()) {
-        return core::Corruption("layout of " + m.sources[source].name +
-                                " reads past the chunks of taxon " + std::to_string(run.taxon));
+        return core::Corruption("layout of " + file.name + " reads past the chunks of taxon " +
+                                std::to_string(run.taxon));
       }
       const ChunkRange& piece = cur.pieces[cur.piece];
       const uint64_t take = std::min(left, piece.length - cur.offset);
@@ -245,36 +277,6 @@ std::vector<ChunkRange> UnionOfRanges(std::vector<ChunkRange> ranges) {
     out.push_back(r);
   }
   return out;
-}
-
-using core::GetVarint;
-using core::PutVarint;
-
-std::string EncodeLayout(const std::vector<LayoutRun>& runs) {
-  std::string out = "TLAY2";
-  PutVarint(&out, runs.size());
-  for (const LayoutRun& r : runs) {
-    PutVarint(&out, r.taxon);
-    PutVarint(&out, r.length);
-  }
-  return out;
-}
-
-Result<std::vector<LayoutRun>> DecodeLayout(std::string_view in) {
-  if (in.substr(0, 5) != "TLAY2") return core::Corruption("not a layout object");
-  in.remove_prefix(5);
-  uint64_t n = 0;
-  if (!GetVarint(&in, &n) || n > in.size()) return core::Corruption("layout: bad run count");
-  std::vector<LayoutRun> runs(n);
-  for (LayoutRun& r : runs) {
-    uint64_t taxon = 0;
-    if (!GetVarint(&in, &taxon) || !GetVarint(&in, &r.length) || taxon > UINT32_MAX) {
-      return core::Corruption("layout: cut short");
-    }
-    r.taxon = static_cast<TaxonId>(taxon);
-  }
-  if (!in.empty()) return core::Corruption("layout: trailing bytes");
-  return runs;
 }
 
 void AppendToLayout(std::vector<LayoutRun>* runs, TaxonId taxon, uint64_t length) {

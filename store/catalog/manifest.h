@@ -5,9 +5,11 @@
 // the file back byte for byte. Manifests hold no clock time, so ingesting
 // the same input twice gives the same manifest id.
 //
-// Encoding: canonical JSON (keys sorted, no whitespace) for the manifest;
-// each source's layout is a separate binary object (EncodeLayout) because
-// it can be large. Thread-safe (value types and pure functions).
+// Encoding: a small canonical JSON root (keys sorted, no whitespace) naming
+// pages, separate binary objects that hold the chunk rows, the taxon
+// directory and each source's layout (store/catalog/manifest_pages.h), so a
+// reader of one taxon or one range decodes only the pages it needs.
+// Thread-safe (value types and pure functions).
 
 #include <cstdint>
 #include <functional>
@@ -23,9 +25,12 @@
 
 namespace talaria::store {
 
-// Format 2 added chunks shared by small taxa and records of several taxa
-// (TaxonPiece); format 1 manifests are read as chunks of one taxon each.
-inline constexpr char kManifestFormat[] = "talaria-database-manifest/2";
+// Format 3 moved the chunk rows and layouts into pages; format 2 (chunk rows
+// inline, one layout object per source) added chunks shared by small taxa
+// and records of several taxa (TaxonPiece); format 1 manifests are read as
+// chunks of one taxon each. Only format 3 is written.
+inline constexpr char kManifestFormat[] = "talaria-database-manifest/3";
+inline constexpr char kManifestFormatV2[] = "talaria-database-manifest/2";
 inline constexpr char kManifestFormatV1[] = "talaria-database-manifest/1";
 
 struct ManifestChunk {
@@ -72,6 +77,31 @@ struct LayoutRun {
   bool operator==(const LayoutRun&) const = default;
 };
 
+// A page of chunk rows: the next `chunks` rows of the manifest.
+struct ChunkPageRef {
+  core::ObjectId id;
+  uint32_t chunks = 0;
+  bool operator==(const ChunkPageRef&) const = default;
+};
+
+// A page of the taxon directory: `taxa` entries from taxon `first` on.
+struct TaxonPageRef {
+  core::ObjectId id;
+  TaxonId first = 0;
+  uint32_t taxa = 0;
+  bool operator==(const TaxonPageRef&) const = default;
+};
+
+// A page of a source's layout: `runs` runs giving the next `bytes` bytes
+// of the file. A format 1/2 layout is one page (`runs` and `bytes` 0:
+// unknown until decoded).
+struct LayoutPageRef {
+  core::ObjectId id;
+  uint64_t runs = 0;
+  uint64_t bytes = 0;
+  bool operator==(const LayoutPageRef&) const = default;
+};
+
 struct SourceFile {
   std::string name;        // served as databases/<db>/<version>/<name>
   std::string input_name;  // as given on the command line (basename)
@@ -80,31 +110,47 @@ struct SourceFile {
   core::ObjectId sha256;   // of those bytes
   uint64_t records = 0;
   uint64_t residues = 0;
-  std::string preamble;   // blank lines before the first record
-  core::ObjectId layout;  // object holding the LayoutRuns
+  std::string preamble;               // blank lines before the first record
+  std::vector<LayoutPageRef> layout;  // the pages holding its LayoutRuns, in order
 };
 
 struct DatabaseManifest {
+  int format = 3;  // as read (1, 2 or 3); only 3 is written
   std::string database;
   std::string version;
   ChunkingOptions chunking;
   std::vector<SourceFile> sources;
-  std::vector<ManifestChunk> chunks;  // by source, then taxon, then stream order
+  // Format 3: the pages holding `chunks` and the taxon directory
+  // (store/catalog/manifest_pages.h); empty in formats 1 and 2, whose rows
+  // are inline.
+  std::vector<ChunkPageRef> chunk_pages;
+  std::vector<TaxonPageRef> taxon_pages;
+  // By source, then stream, then stream order. Filled by DecodeManifest for
+  // formats 1/2 and by LoadManifest (database_catalog.h) for every format.
+  std::vector<ManifestChunk> chunks;
 };
 
+// The format 3 root: everything but the pages' contents (chunks ignored).
 std::string EncodeManifest(const DatabaseManifest& m);
 // The JSON object a manifest uses for one source (also printed by db show).
 nlohmann::json SourceFileJson(const SourceFile& s);
-// kCorruption for anything that is not a manifest of this format.
+// Any format; kCorruption for anything that is not a database manifest.
+// A format 3 root comes back with `chunks` empty (see LoadManifest).
 core::Result<DatabaseManifest> DecodeManifest(std::string_view json);
+// Whether `m`'s chunk rows live in pages (format 3) rather than inline.
+inline bool IsPaged(const DatabaseManifest& m) { return m.format >= 3; }
+// Checks a chunk's pieces: primaries tile it and add up to its counts,
+// secondaries lie inside it (kCorruption otherwise).
+core::Status CheckPieces(const ManifestChunk& c);
 
-// Calls `fn` with the ranges of chunks that make up source `source` after
-// its preamble, in file order, from its layout `runs`: run by run, the next
-// bytes of that taxon's stream (its primary pieces among the source's
-// chunks, in manifest order). kCorruption when the layout does not fit the
-// chunks; stops at fn's first error.
-core::Status ForEachLayoutRange(const DatabaseManifest& m, uint32_t source,
-                                const std::vector<LayoutRun>& runs,
+// Calls `fn` with the ranges of `chunks` (a manifest's rows) that make up
+// source number `source`, `file`, after its preamble, in file order, from
+// its layout `runs`: run by run, the next bytes of that taxon's stream (its
+// primary pieces among the source's chunks, in manifest order).
+// kCorruption when the layout does not fit the chunks; stops at fn's first
+// error.
+core::Status ForEachLayoutRange(const std::vector<ManifestChunk>& chunks, uint32_t source,
+                                const SourceFile& file, const std::vector<LayoutRun>& runs,
                                 const std::function<core::Status(const ChunkRange&)>& fn);
 
 // Each taxon's records in a version, primary and secondary pieces, as
@@ -115,10 +161,6 @@ std::map<TaxonId, std::vector<ChunkRange>> TaxonRanges(const DatabaseManifest& m
 // The union of several taxa's ranges, in manifest order, each byte once (a
 // record of two of the taxa is listed once).
 std::vector<ChunkRange> UnionOfRanges(std::vector<ChunkRange> ranges);
-
-// Varint-encoded runs; consecutive runs of one chunk compress well.
-std::string EncodeLayout(const std::vector<LayoutRun>& runs);
-core::Result<std::vector<LayoutRun>> DecodeLayout(std::string_view bytes);
 
 // Appends a record of `taxon` to `runs`, merging it into the last run when
 // that is of the same taxon.

@@ -117,6 +117,38 @@ bool Sampled(const ObjectId& id, double fraction) {
 
 // Every reference a registered database version or a delta makes, checked
 // against the index.
+// A format 3 manifest's taxon directory must be the one its chunk rows
+// give, and each layout must read as pages that fit each other (what a
+// reader trusts without reading every page).
+core::Status CheckManifestPages(ObjectStore& store, const index::DatabaseVersion& v,
+                                const DatabaseManifest& m, const std::set<ObjectId>& present,
+                                VerifyReport* report) {
+  if (!IsPaged(m)) return core::OkStatus();
+  auto problem = [&](std::string detail) {
+    report->errors.push_back(
+        VerificationError{v.manifest, VerifyErrorKind::kInvalidFormat, 0, 0,
+                          "database " + v.name + "/" + v.version + ": " + std::move(detail)});
+  };
+  std::vector<size_t> ends;
+  for (const ChunkPageRef& p : m.chunk_pages)
+    ends.push_back((ends.empty() ? 0 : ends.back()) + p.chunks);
+  auto directory = LoadTaxonDirectory(store, m);
+  if (!directory) {
+    problem(directory.error().ToString());
+  } else if (*directory != BuildTaxonDirectory(m.chunks, ends)) {
+    problem("its taxon directory does not match its chunk rows");
+  }
+  for (const SourceFile& f : m.sources) {
+    if (!std::all_of(f.layout.begin(), f.layout.end(),
+                     [&](const LayoutPageRef& p) { return present.count(p.id) > 0; })) {
+      continue;  // reported as missing
+    }
+    auto runs = LoadLayout(store, f);
+    if (!runs) problem(runs.error().ToString());
+  }
+  return core::OkStatus();
+}
+
 core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& objects,
                              VerifyReport* report) {
   std::set<ObjectId> present, reported;
@@ -159,10 +191,24 @@ core::Status CheckReferences(ObjectStore& store, const std::vector<ObjectInfo>& 
     const std::string who = "database " + v.name + "/" + v.version;
     need(v.manifest, who + " as its manifest");
     if (!present.count(v.manifest)) continue;
+    auto root = LoadManifestRoot(store, v.manifest);
+    if (!root) continue;  // a damaged manifest is reported as the object it is
+    for (const SourceFile& f : root->sources) {
+      for (const LayoutPageRef& p : f.layout) need(p.id, who + " as a layout page of " + f.name);
+    }
+    bool pages_present = true;
+    for (const ChunkPageRef& p : root->chunk_pages) {
+      need(p.id, who + " as a page of its chunk rows");
+      pages_present = pages_present && present.count(p.id);
+    }
+    for (const TaxonPageRef& p : root->taxon_pages) {
+      need(p.id, who + " as a page of its taxon directory");
+      pages_present = pages_present && present.count(p.id);
+    }
+    if (!pages_present) continue;
     auto manifest = LoadManifest(store, v.manifest);
-    if (!manifest) continue;  // a damaged manifest is reported as the object it is
-    for (const SourceFile& f : manifest->sources)
-      need(f.layout, who + " as the layout of " + f.name);
+    if (!manifest) continue;  // a damaged page is reported as the object it is
+    TALARIA_RETURN_IF_ERROR(CheckManifestPages(store, v, *manifest, present, report));
     for (const ManifestChunk& c : manifest->chunks) {
       need(c.id,
            who + (c.taxon == kSharedStream ? std::string(" as a chunk shared by small taxa")

@@ -45,9 +45,71 @@ TEST_F(VerifyTest, ChecksEveryReferenceOfEveryVersion) {
   auto report = VerifyStore(*store_, VerifyOptions{2, {}});
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok());
-  // manifest + layout + a chunk and a record index per chunk (+ delta bases: none)
-  EXPECT_EQ(report->references_checked, 2 + 2 * m.chunks.size());
+  // manifest + its pages (layout, chunk rows, taxon directory) + a chunk and
+  // a record index per chunk (+ delta bases: none)
+  ASSERT_EQ(m.sources.size(), 1u);
+  EXPECT_FALSE(m.chunk_pages.empty());
+  EXPECT_FALSE(m.taxon_pages.empty());
+  EXPECT_EQ(report->references_checked, 1 + m.sources[0].layout.size() + m.chunk_pages.size() +
+                                            m.taxon_pages.size() + 2 * m.chunks.size());
   EXPECT_EQ(report->objects_checked, report->objects_total);
+}
+
+// A manifest whose pages decode but disagree: its taxon directory gives a
+// taxon the wrong size, or a layout page starts a stream where the pages
+// before it did not leave it. Readers trust both, so verify checks them.
+TEST_F(VerifyTest, PagesThatDisagreeWithTheChunkRowsAreReported) {
+  DatabaseManifest m = IngestDatabase(400);
+  const index::DatabaseVersion v = testing::Value(ResolveDatabase(*store_, "db"));
+  auto publish = [&](const DatabaseManifest& bad) {
+    PutOptions o;
+    o.kind = ObjectKind::kManifest;
+    const core::ObjectId root = testing::Value(store_->Put(EncodeManifest(bad), o));
+    index::DatabaseVersion w = v;
+    w.manifest = root;
+    ASSERT_TRUE(store_->index().Update(
+        [&](index::WriteTxn& txn) { return store_->index().databases().Put(txn, w); }));
+  };
+  auto invalid = [&]() {
+    auto report = VerifyStore(*store_, VerifyOptions{2, {}});
+    EXPECT_TRUE(report);
+    std::string details;
+    for (const auto& e : report->errors) {
+      if (e.kind == VerifyErrorKind::kInvalidFormat) details += e.detail + "\n";
+    }
+    return details;
+  };
+  {
+    std::vector<TaxonEntry> dir = testing::Value(LoadTaxonDirectory(*store_, m));
+    dir[0].bytes += 1;
+    DatabaseManifest bad = m;
+    PutOptions o;
+    o.kind = ObjectKind::kManifest;
+    bad.taxon_pages = {{testing::Value(store_->Put(EncodeTaxonPage(dir, 0, dir.size()), o)),
+                        dir[0].taxon, static_cast<uint32_t>(dir.size())}};
+    publish(bad);
+    EXPECT_NE(invalid().find("taxon directory does not match"), std::string::npos);
+  }
+  {
+    std::vector<LayoutRun> runs = testing::Value(LoadLayout(*store_, m.sources[0]));
+    ASSERT_GT(runs.size(), 10u);
+    std::vector<LayoutPage> pages = SplitLayout(runs, {5, runs.size()});
+    pages[1].starts[0].offset += 1;
+    DatabaseManifest bad = m;
+    bad.sources[0].layout.clear();
+    PutOptions o;
+    o.kind = ObjectKind::kManifest;
+    for (const LayoutPage& p : pages) {
+      uint64_t bytes = 0;
+      for (const LayoutRun& r : p.runs) bytes += r.length;
+      bad.sources[0].layout.push_back(
+          {testing::Value(store_->Put(EncodeLayoutPage(p), o)), p.runs.size(), bytes});
+    }
+    publish(bad);
+    EXPECT_NE(invalid().find("does not fit the pages before it"), std::string::npos);
+  }
+  publish(m);
+  EXPECT_EQ(invalid(), "");
 }
 
 TEST_F(VerifyTest, AnObjectMissingFromTheIndexIsReportedWithWhoNeedsIt) {
