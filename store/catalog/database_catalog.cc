@@ -35,11 +35,22 @@ Result<index::DatabaseVersion> ResolveDatabase(ObjectStore& store, const std::st
   return *found;
 }
 
-Result<DatabaseManifest> LoadManifestRoot(ObjectStore& store, const ObjectId& id) {
+namespace {
+
+// Object `id` decoded by `decode`; its errors name the object as a `what`.
+template <typename Decode>
+auto GetDecoded(ObjectStore& store, const ObjectId& id, const char* what, Decode decode)
+    -> decltype(decode(std::string_view())) {
   TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(id));
-  auto m = DecodeManifest(*bytes);
-  if (!m) return core::Propagate(m.error().WithContext("manifest " + id.Hex()));
-  return m;
+  auto decoded = decode(std::string_view(*bytes));
+  if (!decoded) return core::Propagate(decoded.error().WithContext(what + (" " + id.Hex())));
+  return decoded;
+}
+
+}  // namespace
+
+Result<DatabaseManifest> LoadManifestRoot(ObjectStore& store, const ObjectId& id) {
+  return GetDecoded(store, id, "manifest", DecodeManifest);
 }
 
 Result<DatabaseManifest> LoadManifest(ObjectStore& store, const ObjectId& id) {
@@ -58,9 +69,10 @@ Result<std::vector<ManifestChunk>> LoadChunkPage(ObjectStore& store, const Datab
   if (page >= m.chunk_pages.size())
     return core::Corruption("no chunk page " + std::to_string(page));
   const ChunkPageRef& ref = m.chunk_pages[page];
-  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(ref.id));
-  auto rows = DecodeChunkPage(*bytes, m.sources.size());
-  if (!rows) return core::Propagate(rows.error().WithContext("chunk page " + ref.id.Hex()));
+  auto rows = GetDecoded(store, ref.id, "chunk page", [&](std::string_view bytes) {
+    return DecodeChunkPage(bytes, m.sources.size());
+  });
+  if (!rows) return rows;
   if (rows->size() != ref.chunks) {
     return core::Corruption("chunk page " + ref.id.Hex() + " holds " +
                             std::to_string(rows->size()) + " rows, its manifest says " +
@@ -74,9 +86,8 @@ Result<std::vector<TaxonEntry>> LoadTaxonPage(ObjectStore& store, const Database
   if (page >= m.taxon_pages.size())
     return core::Corruption("no taxon page " + std::to_string(page));
   const TaxonPageRef& ref = m.taxon_pages[page];
-  TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(ref.id));
-  auto entries = DecodeTaxonPage(*bytes);
-  if (!entries) return core::Propagate(entries.error().WithContext("taxon page " + ref.id.Hex()));
+  auto entries = GetDecoded(store, ref.id, "taxon page", DecodeTaxonPage);
+  if (!entries) return entries;
   const bool last = page + 1 == m.taxon_pages.size();
   if (entries->size() != ref.taxa || entries->empty() || entries->front().taxon != ref.first ||
       (!last && entries->back().taxon >= m.taxon_pages[page + 1].first)) {
@@ -104,27 +115,26 @@ Result<std::vector<LayoutRun>> LoadLayout(ObjectStore& store, const SourceFile& 
   std::vector<LayoutRun> runs;
   std::map<TaxonId, uint64_t> used;  // bytes of each stream read by earlier pages
   for (const LayoutPageRef& ref : source.layout) {
-    TALARIA_ASSIGN_OR_RETURN(auto bytes, store.Get(ref.id));
-    auto page = DecodeLayoutPage(*bytes);
-    if (!page) return core::Propagate(page.error().WithContext("layout page " + ref.id.Hex()));
+    TALARIA_ASSIGN_OR_RETURN(LayoutPage page,
+                             GetDecoded(store, ref.id, "layout page", DecodeLayoutPage));
     const bool sized = ref.runs != 0 || ref.bytes != 0;  // format 3 pages say what they hold
     uint64_t page_bytes = 0;
-    for (const LayoutRun& r : page->runs) page_bytes += r.length;
-    bool fits = !sized || (page->runs.size() == ref.runs && page_bytes == ref.bytes);
-    for (const LayoutStart& s : page->starts) fits = fits && used[s.taxon] == s.offset;
+    for (const LayoutRun& r : page.runs) page_bytes += r.length;
+    bool fits = !sized || (page.runs.size() == ref.runs && page_bytes == ref.bytes);
+    for (const LayoutStart& s : page.starts) fits = fits && used[s.taxon] == s.offset;
     if (sized) {  // and a start for every stream the page reads
       std::set<TaxonId> read;
-      for (const LayoutRun& r : page->runs) read.insert(r.taxon);
-      fits = fits && read.size() == page->starts.size() &&
-             std::all_of(page->starts.begin(), page->starts.end(),
+      for (const LayoutRun& r : page.runs) read.insert(r.taxon);
+      fits = fits && read.size() == page.starts.size() &&
+             std::all_of(page.starts.begin(), page.starts.end(),
                          [&](const LayoutStart& s) { return read.count(s.taxon) > 0; });
     }
     if (!fits) {
       return core::Corruption("layout page " + ref.id.Hex() + " of " + source.name +
                               " does not fit the pages before it");
     }
-    for (const LayoutRun& r : page->runs) used[r.taxon] += r.length;
-    std::move(page->runs.begin(), page->runs.end(), std::back_inserter(runs));
+    for (const LayoutRun& r : page.runs) used[r.taxon] += r.length;
+    std::move(page.runs.begin(), page.runs.end(), std::back_inserter(runs));
   }
   return runs;
 }

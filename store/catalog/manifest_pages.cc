@@ -68,6 +68,15 @@ class PageReader {
     in_.remove_prefix(1);
     return b;
   }
+  // The next of an ascending sequence: *value plus a delta (the first
+  // absolute), strictly greater than *value after the first, at most `max`.
+  uint64_t Ascending(uint64_t* value, bool first, uint64_t max = UINT32_MAX) {
+    const uint64_t delta = Varint();
+    if (!first && delta == 0) ok_ = false;
+    *value += delta;
+    if (*value > max) ok_ = false;
+    return ok_ ? *value : 0;
+  }
   bool ok() const { return ok_; }
   void Fail() { ok_ = false; }
   // kCorruption unless every read succeeded and nothing is left.
@@ -206,21 +215,12 @@ Result<std::vector<TaxonEntry>> DecodeTaxonPage(std::string_view bytes) {
   uint64_t taxon = 0;
   for (size_t i = 0; i < entries.size() && in.ok(); ++i) {
     TaxonEntry& e = entries[i];
-    const uint64_t delta = in.Varint();
-    if (i > 0 && delta == 0) in.Fail();  // ascending, no repeats
-    taxon += delta;
-    if (taxon > UINT32_MAX) in.Fail();
-    e.taxon = static_cast<TaxonId>(taxon);
+    e.taxon = static_cast<TaxonId>(in.Ascending(&taxon, i == 0));
     e.bytes = in.Varint();
     e.pages.resize(in.Count());
     uint64_t page = 0;
-    for (size_t k = 0; k < e.pages.size() && in.ok(); ++k) {
-      const uint64_t d = in.Varint();
-      if (k > 0 && d == 0) in.Fail();
-      page += d;
-      if (page > UINT32_MAX) in.Fail();
-      e.pages[k] = static_cast<uint32_t>(page);
-    }
+    for (size_t k = 0; k < e.pages.size() && in.ok(); ++k)
+      e.pages[k] = static_cast<uint32_t>(in.Ascending(&page, k == 0));
   }
   TALARIA_RETURN_IF_ERROR(in.Finish());
   return entries;
@@ -253,11 +253,8 @@ Result<LayoutPage> DecodeLayoutPage(std::string_view bytes) {
     page.starts.resize(in.Count());
     uint64_t taxon = 0;
     for (size_t i = 0; i < page.starts.size() && in.ok(); ++i) {
-      const uint64_t delta = in.Varint();
-      if (i > 0 && delta == 0) in.Fail();
-      taxon += delta;
-      if (taxon > UINT32_MAX) in.Fail();
-      page.starts[i] = {static_cast<TaxonId>(taxon), in.Varint()};
+      const auto start_taxon = static_cast<TaxonId>(in.Ascending(&taxon, i == 0));
+      page.starts[i] = {start_taxon, in.Varint()};
     }
   }
   page.runs.resize(in.Count());

@@ -1,5 +1,6 @@
 #include "store/catalog/manifest_writer.h"
 
+#include <algorithm>
 #include <string>
 
 #include "store/catalog/manifest_pages.h"
@@ -26,6 +27,24 @@ Result<std::vector<ObjectId>> PutPages(WritableStore& store, const std::vector<s
   return store.PutBatch(requests);
 }
 
+// Delta bases by position: page i, starting at starts[i] (a row, a byte of
+// the file, a taxon), against the previous version's page holding that
+// position (previous_starts ascending, one per previous page). Cuts move
+// when rows are added or removed, so the page at the same index may hold
+// other rows; the page at the same position holds mostly the same ones.
+std::vector<ObjectId> BasesByPosition(const std::vector<uint64_t>& starts,
+                                      const std::vector<uint64_t>& previous_starts,
+                                      const std::vector<ObjectId>& previous_ids) {
+  std::vector<ObjectId> bases;
+  if (previous_ids.empty()) return bases;
+  for (uint64_t start : starts) {
+    auto it = std::upper_bound(previous_starts.begin(), previous_starts.end(), start);
+    const size_t page = it == previous_starts.begin() ? 0 : it - previous_starts.begin() - 1;
+    bases.push_back(previous_ids[page]);
+  }
+  return bases;
+}
+
 }  // namespace
 
 Result<std::vector<LayoutPageRef>> PutLayoutPages(WritableStore& store,
@@ -35,9 +54,20 @@ Result<std::vector<LayoutPageRef>> PutLayoutPages(WritableStore& store,
   std::vector<LayoutPage> pages = SplitLayout(runs, ends);
   std::vector<std::string> encoded;
   for (const LayoutPage& p : pages) encoded.push_back(EncodeLayoutPage(p));
-  std::vector<ObjectId> bases;
-  for (const LayoutPageRef& p : previous) bases.push_back(p.id);
-  TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, PutPages(store, encoded, bases));
+  std::vector<uint64_t> starts, previous_starts;  // bytes of the file before each page
+  for (uint64_t at = 0; const LayoutPage& p : pages) {
+    starts.push_back(at);
+    for (const LayoutRun& r : p.runs) at += r.length;
+  }
+  std::vector<ObjectId> previous_ids;
+  for (uint64_t at = 0; const LayoutPageRef& p : previous) {
+    previous_starts.push_back(at);
+    previous_ids.push_back(p.id);
+    at += p.bytes;
+  }
+  TALARIA_ASSIGN_OR_RETURN(
+      std::vector<ObjectId> ids,
+      PutPages(store, encoded, BasesByPosition(starts, previous_starts, previous_ids)));
   std::vector<LayoutPageRef> refs;
   for (size_t i = 0; i < pages.size(); ++i) {
     uint64_t bytes = 0;
@@ -54,11 +84,20 @@ Result<ObjectId> PutManifest(WritableStore& store, DatabaseManifest* m,
   std::vector<std::string> encoded;
   for (size_t p = 0, begin = 0; p < chunk_ends.size(); begin = chunk_ends[p++])
     encoded.push_back(EncodeChunkPage(m->chunks, begin, chunk_ends[p]));
-  std::vector<ObjectId> bases;
+  std::vector<uint64_t> starts{0}, previous_starts;  // rows before each page
+  for (size_t end : chunk_ends) starts.push_back(end);
+  starts.pop_back();
+  std::vector<ObjectId> previous_ids;
   if (previous) {
-    for (const ChunkPageRef& p : previous->chunk_pages) bases.push_back(p.id);
+    for (uint64_t at = 0; const ChunkPageRef& p : previous->chunk_pages) {
+      previous_starts.push_back(at);
+      previous_ids.push_back(p.id);
+      at += p.chunks;
+    }
   }
-  TALARIA_ASSIGN_OR_RETURN(std::vector<ObjectId> ids, PutPages(store, encoded, bases));
+  TALARIA_ASSIGN_OR_RETURN(
+      std::vector<ObjectId> ids,
+      PutPages(store, encoded, BasesByPosition(starts, previous_starts, previous_ids)));
   m->chunk_pages.clear();
   for (size_t p = 0, begin = 0; p < chunk_ends.size(); begin = chunk_ends[p++])
     m->chunk_pages.push_back({ids[p], static_cast<uint32_t>(chunk_ends[p] - begin)});
@@ -68,11 +107,19 @@ Result<ObjectId> PutManifest(WritableStore& store, DatabaseManifest* m,
   encoded.clear();
   for (size_t p = 0, begin = 0; p < taxon_ends.size(); begin = taxon_ends[p++])
     encoded.push_back(EncodeTaxonPage(directory, begin, taxon_ends[p]));
-  bases.clear();
+  starts.clear();  // first taxon of each page
+  for (size_t p = 0, begin = 0; p < taxon_ends.size(); begin = taxon_ends[p++])
+    starts.push_back(directory[begin].taxon);
+  previous_starts.clear();
+  previous_ids.clear();
   if (previous) {
-    for (const TaxonPageRef& p : previous->taxon_pages) bases.push_back(p.id);
+    for (const TaxonPageRef& p : previous->taxon_pages) {
+      previous_starts.push_back(p.first);
+      previous_ids.push_back(p.id);
+    }
   }
-  TALARIA_ASSIGN_OR_RETURN(ids, PutPages(store, encoded, bases));
+  TALARIA_ASSIGN_OR_RETURN(
+      ids, PutPages(store, encoded, BasesByPosition(starts, previous_starts, previous_ids)));
   m->taxon_pages.clear();
   for (size_t p = 0, begin = 0; p < taxon_ends.size(); begin = taxon_ends[p++]) {
     m->taxon_pages.push_back(

@@ -2,7 +2,8 @@
 
 // Writing a format 3 database manifest (docs/FORMAT.md §4.6): its pages,
 // then the root that names them. A page is stored as a byte delta of the
-// previous version's page at the same place when that is smaller, and an
+// previous version's page at the same position (row, taxon, byte of the
+// file) when that is smaller, and an
 // unchanged page is the previous version's object again, so an update pays
 // for the pages its records touch.
 //
