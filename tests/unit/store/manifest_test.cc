@@ -126,9 +126,10 @@ TEST(ManifestPages, TaxonDirectoryListsEachTaxonsBytesAndPages) {
   EXPECT_EQ(dir, (std::vector<TaxonEntry>{
                      {562, 600, {1}}, {1280, 300, {1}}, {9606, 900, {0, 1}}, {10090, 634, {0}}}));
   // Each entry's bytes are its by-taxon file: TaxonRanges' lengths.
+  const auto ranges = TaxonRanges(m);
   for (const TaxonEntry& e : dir) {
     uint64_t bytes = 0;
-    for (const ChunkRange& r : TaxonRanges(m)[e.taxon]) bytes += r.length;
+    for (const ChunkRange& r : ranges.at(e.taxon)) bytes += r.length;
     EXPECT_EQ(bytes, e.bytes) << e.taxon;
   }
   auto back = DecodeTaxonPage(EncodeTaxonPage(dir, 0, dir.size()));
