@@ -40,6 +40,10 @@ class BaseChooser {
   // The base for `chunk`, or nullopt when there is none.
   core::Result<std::optional<core::ObjectId>> Choose(const ClosedChunk& chunk);
 
+  // What the remembered record ids may take at most (kMaxRememberedIds of
+  // them), for an ingest's memory budget.
+  static constexpr uint64_t kMemoryBytes = uint64_t{512} << 20;
+
  private:
   // At most this many record ids are remembered (about 0.5 GB); past it the
   // map is dropped and rebuilt for the chunks that come up again.

@@ -49,7 +49,9 @@ struct IngestOptions {
   std::optional<CodecSpec> codec;
   bool delta_against_previous = true;
   // Open chunks (one per taxon) kept in memory before they move to a
-  // scratch file under <store>/tmp.
+  // scratch file under <store>/tmp; with a previous version to delta
+  // against, the record ids that choose delta bases (up to 512 MiB) come out
+  // of it too.
   uint64_t memory_budget_bytes = uint64_t{1} << 30;
   // Chunks are hashed, compressed and stored in batches of about this size.
   uint64_t batch_bytes = uint64_t{8} << 20;

@@ -117,12 +117,19 @@ Status IngestJob::RunPipeline(DatabaseManifest* manifest) {
   return Flush();
 }
 
+uint64_t IngestJob::OpenChunkBudget() const {
+  // With a previous version the base chooser's record ids share the budget.
+  const uint64_t budget = options_.memory_budget_bytes;
+  if (!previous_ || !options_.delta_against_previous) return budget;
+  return budget - std::min(budget / 2, BaseChooser::kMemoryBytes);
+}
+
 Status IngestJob::ReadSource(const std::string& path, std::vector<LayoutRun>* runs,
                              DatabaseManifest* manifest) {
   const uint32_t index = static_cast<uint32_t>(manifest->sources.size());
   Chunker chunker(
       options_.chunking, [&](ClosedChunk&& c) { OnChunk(index, std::move(c)); },
-      SpillOptions{options_.memory_budget_bytes, store_.paths().tmp_dir()}, &buffers_,
+      SpillOptions{OpenChunkBudget(), store_.paths().tmp_dir()}, &buffers_,
       [this](std::vector<TaxonId> taxa) { return SharedOrder(std::move(taxa)); });
   TALARIA_ASSIGN_OR_RETURN(auto reader, FastaReader::Open(path, options_.fasta));
   uint64_t consumed_before = progress_.input_bytes_read;

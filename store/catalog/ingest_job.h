@@ -110,6 +110,10 @@ class IngestJob {
   // store's workers), durable write, bookkeeping.
   core::Status StoreBatch(const std::vector<std::pair<uint32_t, ClosedChunk>>& batch);
 
+  // Bytes of open chunks kept in memory before they spill: the ingest's
+  // memory budget, less what the base chooser may take when there is one.
+  uint64_t OpenChunkBudget() const;
+
   // The codec of record indexes: the ingest's, but zstd at least at level 9.
   CodecSpec FaiCodec() const;
 

@@ -45,6 +45,20 @@ std::vector<ObjectId> BasesByPosition(const std::vector<uint64_t>& starts,
   return bases;
 }
 
+// Where each of the previous version's pages `refs` starts (the sum of
+// `size` over the pages before it), and its id.
+template <typename Ref, typename Size>
+void PreviousPositions(const std::vector<Ref>& refs, Size size, std::vector<uint64_t>* starts,
+                       std::vector<ObjectId>* ids) {
+  starts->clear();
+  ids->clear();
+  for (uint64_t at = 0; const Ref& p : refs) {
+    starts->push_back(at);
+    ids->push_back(p.id);
+    at += size(p);
+  }
+}
+
 }  // namespace
 
 Result<std::vector<LayoutPageRef>> PutLayoutPages(WritableStore& store,
@@ -60,11 +74,8 @@ Result<std::vector<LayoutPageRef>> PutLayoutPages(WritableStore& store,
     for (const LayoutRun& r : p.runs) at += r.length;
   }
   std::vector<ObjectId> previous_ids;
-  for (uint64_t at = 0; const LayoutPageRef& p : previous) {
-    previous_starts.push_back(at);
-    previous_ids.push_back(p.id);
-    at += p.bytes;
-  }
+  PreviousPositions(
+      previous, [](const LayoutPageRef& p) { return p.bytes; }, &previous_starts, &previous_ids);
   TALARIA_ASSIGN_OR_RETURN(
       std::vector<ObjectId> ids,
       PutPages(store, encoded, BasesByPosition(starts, previous_starts, previous_ids)));
@@ -89,11 +100,9 @@ Result<ObjectId> PutManifest(WritableStore& store, DatabaseManifest* m,
   starts.pop_back();
   std::vector<ObjectId> previous_ids;
   if (previous) {
-    for (uint64_t at = 0; const ChunkPageRef& p : previous->chunk_pages) {
-      previous_starts.push_back(at);
-      previous_ids.push_back(p.id);
-      at += p.chunks;
-    }
+    PreviousPositions(
+        previous->chunk_pages, [](const ChunkPageRef& p) { return p.chunks; }, &previous_starts,
+        &previous_ids);
   }
   TALARIA_ASSIGN_OR_RETURN(
       std::vector<ObjectId> ids,
